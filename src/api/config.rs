@@ -1,0 +1,278 @@
+//! Client configuration and its validation.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::error::{Error, Result};
+use super::secret::Secret;
+
+/// The service's public address.
+pub const DEFAULT_API_URL: &str = "https://api.sdkwa.pro";
+/// Seconds a request may take by default.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Seconds a connection may take to open by default.
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 10;
+/// Retries of an idempotent call on 429/5xx/connect failures by default.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The largest answer accepted by default (a long chat history is a few MB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Which messenger the instance is: the second segment of every URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Messenger {
+    /// `whatsapp` (the default).
+    #[default]
+    WhatsApp,
+    /// `telegram`.
+    Telegram,
+}
+
+impl Messenger {
+    /// The URL segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Messenger::WhatsApp => "whatsapp",
+            Messenger::Telegram => "telegram",
+        }
+    }
+
+    /// Parses `whatsapp`/`telegram` (any case); names `param` in the error.
+    pub fn parse(value: &str, param: &str) -> Result<Messenger> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "" | "whatsapp" => Ok(Messenger::WhatsApp),
+            "telegram" => Ok(Messenger::Telegram),
+            _ => Err(Error::invalid_argument(
+                param,
+                &format!("expected \"whatsapp\" or \"telegram\", got \"{value}\""),
+                &format!("ожидается \"whatsapp\" или \"telegram\", получено \"{value}\""),
+            )),
+        }
+    }
+}
+
+/// Everything a [`crate::Client`] needs. Build with [`Config::new`] and set
+/// the public fields; [`crate::Client::new`] validates it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The instance id (`idInstance`).
+    pub id_instance: String,
+    /// The instance token (`apiTokenInstance`), sent as `Authorization: Bearer`.
+    pub api_token: Secret,
+    /// The service address, default [`DEFAULT_API_URL`].
+    pub api_url: String,
+    /// WhatsApp or Telegram.
+    pub messenger: Messenger,
+    /// Optional account header `x-user-id`.
+    pub user_id: Option<String>,
+    /// Optional account header `x-user-token`.
+    pub user_token: Option<Secret>,
+    /// Time limit of one request (a long poll adds its wait to it).
+    pub timeout: Duration,
+    /// Time limit for opening a connection.
+    pub connect_timeout: Duration,
+    /// Proxy, `http://…`, `https://…` or `socks5://…`; `None` = direct.
+    pub proxy: Option<String>,
+    /// An extra CA certificate (PEM) to trust, e.g. a corporate proxy's root
+    /// or a self-signed test server. Verification stays on.
+    pub ca_file: Option<PathBuf>,
+    /// How often an idempotent call is retried on 429/5xx/connect errors.
+    pub max_retries: u32,
+    /// Answers larger than this are refused with a decode error.
+    pub max_response_bytes: usize,
+}
+
+impl Config {
+    /// A configuration with the defaults for everything but the credentials.
+    pub fn new(id_instance: impl Into<String>, api_token: impl Into<Secret>) -> Config {
+        Config {
+            id_instance: id_instance.into(),
+            api_token: api_token.into(),
+            api_url: DEFAULT_API_URL.to_string(),
+            messenger: Messenger::WhatsApp,
+            user_id: None,
+            user_token: None,
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            connect_timeout: Duration::from_secs(DEFAULT_CONNECT_TIMEOUT_SECS),
+            proxy: None,
+            ca_file: None,
+            max_retries: DEFAULT_MAX_RETRIES,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        let id = self.id_instance.trim();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(Error::invalid_argument(
+                "idInstance",
+                "expected the instance id from the sdkwa account (digits), got an empty or malformed value",
+                "ожидается идентификатор инстанса из личного кабинета sdkwa (цифры), получено пустое или неверное значение",
+            ));
+        }
+        let token = self.api_token.expose();
+        if token.trim().is_empty() {
+            return Err(Error::invalid_argument(
+                "apiToken",
+                "expected the instance token from the sdkwa account, got an empty value",
+                "ожидается токен инстанса из личного кабинета sdkwa, получено пустое значение",
+            ));
+        }
+        // A header value cannot hold control characters; say so without showing the token.
+        if token.chars().any(|c| c.is_control()) {
+            return Err(Error::invalid_argument(
+                "apiToken",
+                "the token contains control characters (a line break copied with it?)",
+                "токен содержит управляющие символы (скопирован с переводом строки?)",
+            ));
+        }
+        let url = self.api_url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
+            return Err(Error::invalid_argument(
+                "apiUrl",
+                &format!("expected an address like {DEFAULT_API_URL}, got \"{url}\""),
+                &format!("ожидается адрес вида {DEFAULT_API_URL}, получено \"{url}\""),
+            ));
+        }
+        if let Some(p) = &self.proxy {
+            let ok = ["http://", "https://", "socks5://", "socks5h://"]
+                .iter()
+                .any(|s| p.starts_with(s));
+            if !ok {
+                return Err(Error::invalid_argument(
+                    "proxy",
+                    &format!("expected http://host:port or socks5://host:port, got \"{p}\""),
+                    &format!("ожидается http://хост:порт или socks5://хост:порт, получено \"{p}\""),
+                ));
+            }
+        }
+        if self.timeout.is_zero() {
+            return Err(Error::invalid_argument(
+                "timeoutSeconds",
+                "expected a positive number of seconds",
+                "ожидается положительное число секунд",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The URL prefix of every method: `{apiUrl}/{messenger}/{idInstance}`.
+    pub fn base_url(&self) -> String {
+        format!(
+            "{}/{}/{}",
+            self.api_url.trim().trim_end_matches('/'),
+            self.messenger.as_str(),
+            self.id_instance.trim()
+        )
+    }
+
+    /// Reads the C ABI's JSON configuration: `idInstance`, `apiToken`,
+    /// `apiUrl`, `messenger`, `timeoutSeconds`, `connectTimeoutSeconds`,
+    /// `userId`, `userToken`, `proxy`, `caFile`, `maxRetries`,
+    /// `maxResponseBytes`. Unknown keys are an error (a typo must not be
+    /// silently ignored).
+    pub fn from_json(text: &str) -> Result<Config> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            Error::invalid_argument(
+                "config",
+                &format!("expected a JSON object: {e}"),
+                &format!("ожидается JSON-объект: {e}"),
+            )
+        })?;
+        let Value::Object(map) = value else {
+            return Err(Error::invalid_argument(
+                "config",
+                "expected a JSON object",
+                "ожидается JSON-объект",
+            ));
+        };
+        let mut cfg = Config::new(
+            string_field(&map, "idInstance")?.unwrap_or_default(),
+            Secret::new(string_field(&map, "apiToken")?.unwrap_or_default()),
+        );
+        for key in map.keys() {
+            match key.as_str() {
+                "idInstance" | "apiToken" => {}
+                "apiUrl" => cfg.api_url = string_field(&map, key)?.unwrap_or_else(|| DEFAULT_API_URL.into()),
+                "messenger" => cfg.messenger = Messenger::parse(&string_field(&map, key)?.unwrap_or_default(), key)?,
+                "userId" => cfg.user_id = string_field(&map, key)?.filter(|s| !s.is_empty()),
+                "userToken" => cfg.user_token = string_field(&map, key)?.filter(|s| !s.is_empty()).map(Secret::new),
+                "proxy" => cfg.proxy = string_field(&map, key)?.filter(|s| !s.is_empty()),
+                "caFile" => cfg.ca_file = string_field(&map, key)?.filter(|s| !s.is_empty()).map(PathBuf::from),
+                "timeoutSeconds" => cfg.timeout = Duration::from_secs_f64(seconds_field(&map, key)?),
+                "connectTimeoutSeconds" => cfg.connect_timeout = Duration::from_secs_f64(seconds_field(&map, key)?),
+                "maxRetries" => cfg.max_retries = seconds_field(&map, key)? as u32,
+                "maxResponseBytes" => cfg.max_response_bytes = seconds_field(&map, key)? as usize,
+                other => {
+                    return Err(Error::invalid_argument(
+                        other,
+                        "unknown configuration key (known: idInstance, apiToken, apiUrl, messenger, timeoutSeconds, connectTimeoutSeconds, userId, userToken, proxy, caFile, maxRetries, maxResponseBytes)",
+                        "неизвестный ключ настройки (известны: idInstance, apiToken, apiUrl, messenger, timeoutSeconds, connectTimeoutSeconds, userId, userToken, proxy, caFile, maxRetries, maxResponseBytes)",
+                    ))
+                }
+            }
+        }
+        Ok(cfg)
+    }
+}
+
+/// A string field; numbers are accepted too (an id typed as a number).
+fn string_field(map: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => Err(Error::invalid_argument(
+            key,
+            "expected a string",
+            "ожидается строка",
+        )),
+    }
+}
+
+/// A non-negative number field.
+fn seconds_field(map: &Map<String, Value>, key: &str) -> Result<f64> {
+    match map.get(key).and_then(Value::as_f64) {
+        Some(n) if n.is_finite() && n >= 0.0 && n < 1e9 => Ok(n),
+        _ => Err(Error::invalid_argument(
+            key,
+            "expected a non-negative number",
+            "ожидается неотрицательное число",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_config_and_validation() {
+        let c = Config::from_json(r#"{"idInstance": 1101000001, "apiToken": "t0ken-abc", "apiUrl": "http://127.0.0.1:1/", "messenger": "Telegram", "timeoutSeconds": 2.5}"#).unwrap();
+        assert_eq!(c.id_instance, "1101000001");
+        assert_eq!(c.messenger, Messenger::Telegram);
+        assert_eq!(c.timeout, Duration::from_millis(2500));
+        assert_eq!(c.base_url(), "http://127.0.0.1:1/telegram/1101000001");
+        c.validate().unwrap();
+        assert!(!format!("{c:?}").contains("t0ken-abc"));
+
+        let e = Config::from_json(r#"{"idInstance":"1","apiToken":"x","timeout":3}"#).unwrap_err();
+        assert!(e.to_string().contains("'timeout'"), "{e}");
+        let e = Config::new("", "x").validate().unwrap_err();
+        assert!(e.to_string().contains("idInstance"));
+        let e = Config::new("1", "").validate().unwrap_err();
+        assert!(e.to_string().contains("apiToken"));
+        let mut c = Config::new("1", "x");
+        c.api_url = "ftp://x".into();
+        assert!(c.validate().unwrap_err().to_string().contains("apiUrl"));
+        c.api_url = DEFAULT_API_URL.into();
+        c.proxy = Some("127.0.0.1:8080".into());
+        assert!(c.validate().unwrap_err().to_string().contains("proxy"));
+    }
+}

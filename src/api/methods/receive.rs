@@ -1,0 +1,96 @@
+//! Receiving: the notification queue and file downloads.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::JsonObject;
+use crate::api::client::{decode, Client};
+use crate::api::error::Result;
+use crate::api::params::MAX_RECEIVE_WAIT_SECS;
+
+/// One queued notification: hand it over, then delete it by `receipt_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notification {
+    /// The id to pass to [`Client::delete_notification`].
+    pub receipt_id: i64,
+    /// The webhook body.
+    pub body: NotificationBody,
+}
+
+/// A webhook body: the same object the service POSTs to a webhook URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationBody {
+    /// `incomingMessageReceived`, `outgoingMessageStatus`, `stateInstanceChanged`, …
+    pub type_webhook: String,
+    /// Unix time in seconds.
+    #[serde(default)]
+    pub timestamp: i64,
+    /// The message id for message notifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_message: Option<String>,
+    /// `instanceData`, `senderData`, `messageData`, … as sent.
+    #[serde(flatten)]
+    pub extra: JsonObject,
+}
+
+impl NotificationBody {
+    /// The text of a text message (`textMessage` or `extendedTextMessage`), if it is one.
+    pub fn text(&self) -> Option<&str> {
+        let md = self.extra.get("messageData")?;
+        md.pointer("/textMessageData/textMessage")
+            .or_else(|| md.pointer("/extendedTextMessageData/text"))
+            .and_then(|v| v.as_str())
+    }
+
+    /// The chat the message came from or went to.
+    pub fn chat_id(&self) -> Option<&str> {
+        self.extra.get("senderData")?.get("chatId")?.as_str()
+    }
+}
+
+impl Client {
+    /// `receiveNotification`: the oldest queued notification, waiting up to
+    /// `wait` (at most 60 s) for one to arrive; `None` when none came.
+    /// The same notification comes again until it is deleted.
+    pub fn receive_notification(&self, wait: Duration) -> Result<Option<Notification>> {
+        let text = self.receive_notification_text(wait)?;
+        decode("receiveNotification", &text)
+    }
+
+    /// Like [`Client::receive_notification`], returning the JSON text
+    /// unchanged (`null` when nothing came).
+    pub fn receive_notification_text(&self, wait: Duration) -> Result<String> {
+        let secs = wait.as_secs().min(MAX_RECEIVE_WAIT_SECS);
+        self.call_params(
+            "receiveNotification",
+            json!({ "receiveTimeout": secs })
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            None,
+            None,
+        )
+    }
+
+    /// `deleteNotification/{receiptId}`: `{result}`.
+    pub fn delete_notification(&self, receipt_id: i64) -> Result<JsonObject> {
+        self.typed(
+            "deleteNotification",
+            json!({ "receiptId": receipt_id }),
+            None,
+        )
+    }
+
+    /// `downloadFile`: `{downloadUrl}` of a file message.
+    pub fn download_file(&self, chat: &str, id_message: &str) -> Result<JsonObject> {
+        self.typed(
+            "downloadFile",
+            json!({ "chatId": chat, "idMessage": id_message }),
+            None,
+        )
+    }
+}

@@ -1,0 +1,76 @@
+//! `sdkwa-sandbox`: the offline sdkwa-compatible server as a program.
+//!
+//! ```text
+//! sdkwa-sandbox [--port 7777] [--host 127.0.0.1] [--id 1101000001] [--token T]
+//!               [--authorized] [--no-echo] [--wait-seconds 5]
+//! ```
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use sdkwa1c::sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
+
+const USAGE: &str = "usage: sdkwa-sandbox [--port N] [--host 127.0.0.1] [--id ID] [--token TOKEN] [--authorized] [--no-echo] [--wait-seconds N]";
+
+fn main() {
+    let mut cfg = SandboxConfig::default();
+    let mut host: IpAddr = [127, 0, 0, 1].into();
+    let mut port: u16 = 7777;
+    let (mut id, mut token) = (DEFAULT_ID.to_string(), DEFAULT_TOKEN.to_string());
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = |name: &str| {
+            args.next().unwrap_or_else(|| {
+                eprintln!("{name} needs a value\n{USAGE}");
+                std::process::exit(2)
+            })
+        };
+        match a.as_str() {
+            "--port" => port = parse(&value("--port"), "--port"),
+            "--host" => host = parse(&value("--host"), "--host"),
+            "--id" => id = value("--id"),
+            "--token" => token = value("--token"),
+            "--wait-seconds" => {
+                cfg.receive_wait =
+                    Duration::from_secs(parse(&value("--wait-seconds"), "--wait-seconds"))
+            }
+            "--authorized" => cfg.authorized = true,
+            "--no-echo" => cfg.echo = false,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return;
+            }
+            other => {
+                eprintln!("unknown argument {other}\n{USAGE}");
+                std::process::exit(2);
+            }
+        }
+    }
+    cfg.addr = SocketAddr::new(host, port);
+    cfg.instances = vec![(id.clone(), token.clone())];
+    let sandbox = match Sandbox::start(cfg) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot listen on {host}:{port}: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("sdkwa sandbox listening on {}", sandbox.url());
+    println!("  IdInstance = {id}");
+    println!("  ApiToken   = {token}");
+    println!(
+        "  control    = {}/sandbox/instances/{id}/scan (link), …/incoming (write to the account)",
+        sandbox.url()
+    );
+    println!("Ctrl+C stops it.");
+    loop {
+        std::thread::park();
+    }
+}
+
+fn parse<T: std::str::FromStr>(v: &str, name: &str) -> T {
+    v.parse().unwrap_or_else(|_| {
+        eprintln!("{name}: cannot parse \"{v}\"\n{USAGE}");
+        std::process::exit(2)
+    })
+}

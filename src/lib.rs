@@ -1,0 +1,19 @@
+//! # sdkwa1c
+//!
+//! WhatsApp and Telegram messaging through the sdkwa REST service for
+//! 1C:Enterprise (a Native API add-in), C/C++ hosts (a C ABI) and Rust.
+//!
+//! * [`api`]: the core client, pure safe Rust.
+//! * [`ffi`]: the C ABI declared in `include/sdkwa1c.h`.
+//! * `sandbox` (feature `sandbox`): an sdkwa-compatible local server for
+//!   offline development and tests.
+
+pub mod api;
+pub mod ffi;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+pub use api::{Client, Config, Error, ErrorKind, FileSource, Lang, Messenger, Result, Secret};
+
+/// This library's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,274 @@
+//! The control API: what a test (or a 1C developer) does to the sandbox
+//! that a real phone would do — scan the QR code, write a message, break
+//! the network. Each operation is a plain function (used in-process by
+//! [`super::Sandbox`]) and an HTTP handler (for any other language).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+
+use super::faults::Fault;
+use super::http::{body_object, reply};
+use super::service::{self, ApiError};
+use super::state::{Instance, Shared};
+
+type S = State<Arc<Shared>>;
+
+fn not_found(id: &str) -> ApiError {
+    ApiError {
+        status: 404,
+        message: format!("no instance {id}"),
+    }
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError {
+        status: 400,
+        message: message.into(),
+    }
+}
+
+/// Runs `f` on instance `id`.
+pub fn with_instance<T>(
+    s: &Shared,
+    id: &str,
+    f: impl FnOnce(&Shared, &mut Instance) -> T,
+) -> Result<T, ApiError> {
+    let mut all = s.instances();
+    let inst = all.get_mut(id).ok_or_else(|| not_found(id))?;
+    Ok(f(s, inst))
+}
+
+/// Adds (or replaces) an instance.
+pub fn add_instance(s: &Shared, id: &str, token: &str, authorized: bool, echo: bool) {
+    s.instances()
+        .insert(id.to_string(), Instance::new(id, token, authorized, echo));
+}
+
+/// Delivers an incoming message from `chat`: a text, or a file when
+/// `file_name` is given (content base64 in `content`). Returns
+/// `{idMessage, receiptId}`.
+pub fn incoming(s: &Shared, id: &str, m: &Map<String, Value>) -> Result<Value, ApiError> {
+    let chat = m
+        .get("chatId")
+        .and_then(Value::as_str)
+        .unwrap_or("79001234567@c.us")
+        .to_string();
+    let chat = match crate::api::chat::chat_id(&chat, "chatId") {
+        Ok(c) => c,
+        Err(e) => return Err(bad(e.to_string())),
+    };
+    let file_name = m.get("fileName").and_then(Value::as_str);
+    let text = m.get("text").and_then(Value::as_str).unwrap_or("");
+    let (data, url) = match file_name {
+        Some(name) => {
+            let content = m.get("content").and_then(Value::as_str).unwrap_or("");
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(content)
+                .map_err(|e| bad(format!("content must be base64: {e}")))?;
+            let mime = mime_guess::from_path(name)
+                .first_or_octet_stream()
+                .essence_str()
+                .to_string();
+            let url = s.store_file(name, &mime, bytes);
+            (Some((name.to_string(), mime)), Some(url))
+        }
+        None if text.is_empty() => return Err(bad("give text, or fileName with content")),
+        None => (None, None),
+    };
+    with_instance(s, id, |s, inst| {
+        if let Some(name) = m.get("senderName").and_then(Value::as_str) {
+            inst.contacts
+                .entry(chat.clone())
+                .or_insert_with(|| name.to_string());
+        }
+        let (id_message, receipt) = match (data, url) {
+            (Some((name, mime)), Some(url)) => {
+                let fd = json!({ "downloadUrl": url, "caption": text, "fileName": name, "jpegThumbnail": "", "mimeType": mime });
+                let t = service::file_message_type(&mime);
+                service::incoming(
+                    s,
+                    inst,
+                    &chat,
+                    t,
+                    json!({ "fileMessageData": fd.clone() }),
+                    fd,
+                )
+            }
+            _ => service::incoming_text(s, inst, &chat, text),
+        };
+        json!({ "idMessage": id_message, "receiptId": receipt })
+    })
+}
+
+/// Marks the QR code as scanned: the instance becomes `authorized`.
+pub fn scan_direct(s: &Shared, id: &str) -> Result<Value, ApiError> {
+    with_instance(s, id, |_, i| {
+        i.set_state("authorized");
+        json!({ "stateInstance": i.state })
+    })
+}
+
+pub(crate) async fn scan(State(s): S, Path(id): Path<String>) -> Response {
+    reply(scan_direct(&s, &id))
+}
+
+pub(crate) async fn list_instances(State(s): S) -> Response {
+    let list: Vec<Value> = s
+        .instances()
+        .values()
+        .map(|i| json!({ "idInstance": i.id, "stateInstance": i.state, "queued": i.queue.len(), "echo": i.echo }))
+        .collect();
+    reply(Ok(Value::Array(list)))
+}
+
+pub(crate) async fn create_instance(State(s): S, body: Bytes) -> Response {
+    let m = match body_object(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let id = match m.get("idInstance") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let token = m.get("apiToken").and_then(Value::as_str).unwrap_or("");
+    if id.is_empty() || token.is_empty() {
+        return reply(Err(bad("idInstance and apiToken are required")));
+    }
+    let authorized = m
+        .get("authorized")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let echo = m.get("echo").and_then(Value::as_bool).unwrap_or(true);
+    add_instance(&s, &id, token, authorized, echo);
+    reply(Ok(json!({ "idInstance": id, "created": true })))
+}
+
+pub(crate) async fn set_state(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
+    let m = match body_object(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let Some(state) = m
+        .get("stateInstance")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
+        return reply(Err(bad("stateInstance is required")));
+    };
+    reply(with_instance(&s, &id, |_, i| {
+        i.set_state(&state);
+        json!({ "stateInstance": i.state })
+    }))
+}
+
+pub(crate) async fn incoming_route(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
+    match body_object(&body) {
+        Ok(m) => reply(incoming(&s, &id, &m)),
+        Err(r) => r,
+    }
+}
+
+/// Queues `count` incoming texts "Message #1…N" from `chatId` at once.
+pub fn incoming_bulk_direct(
+    s: &Shared,
+    id: &str,
+    count: usize,
+    chat: &str,
+) -> Result<Value, ApiError> {
+    with_instance(s, id, |s, inst| {
+        let first = inst.next_receipt;
+        for n in 1..=count {
+            let body = json!({
+                "typeWebhook": "incomingMessageReceived",
+                "instanceData": inst.instance_data(),
+                "timestamp": super::state::now(),
+                "idMessage": s.message_id(),
+                "senderData": { "chatId": chat, "sender": chat, "chatName": "", "senderName": "" },
+                "messageData": { "typeMessage": "textMessage", "textMessageData": { "textMessage": format!("Message #{n}") } },
+            });
+            inst.enqueue(body);
+        }
+        json!({ "queued": count, "firstReceiptId": first })
+    })
+}
+
+pub(crate) async fn incoming_bulk(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
+    let m = match body_object(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let count = m
+        .get("count")
+        .and_then(Value::as_u64)
+        .unwrap_or(1)
+        .min(1_000_000) as usize;
+    let chat = m
+        .get("chatId")
+        .and_then(Value::as_str)
+        .unwrap_or("79001234567@c.us")
+        .to_string();
+    reply(incoming_bulk_direct(&s, &id, count, &chat))
+}
+
+pub(crate) async fn echo(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
+    let m = match body_object(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let on = m.get("enabled").and_then(Value::as_bool).unwrap_or(true);
+    reply(with_instance(&s, &id, |_, i| {
+        i.echo = on;
+        json!({ "echo": on })
+    }))
+}
+
+pub(crate) async fn queue(State(s): S, Path(id): Path<String>) -> Response {
+    reply(with_instance(&s, &id, |_, i| {
+        let ids: Vec<i64> = i.queue.iter().map(|(r, _)| *r).collect();
+        json!({ "count": ids.len(), "receiptIds": ids })
+    }))
+}
+
+pub(crate) async fn messages(State(s): S, Path(id): Path<String>) -> Response {
+    reply(with_instance(&s, &id, |_, i| {
+        Value::Array(i.messages.clone())
+    }))
+}
+
+pub(crate) async fn requests(State(s): S) -> Response {
+    reply(Ok(Value::Array(s.log().iter().cloned().collect())))
+}
+
+pub(crate) async fn clear_requests(State(s): S) -> Response {
+    s.log().clear();
+    reply(Ok(json!({ "cleared": true })))
+}
+
+pub(crate) async fn list_faults(State(s): S) -> Response {
+    reply(Ok(
+        serde_json::to_value(s.faults().list()).unwrap_or(Value::Null)
+    ))
+}
+
+pub(crate) async fn add_fault(State(s): S, body: Bytes) -> Response {
+    match serde_json::from_slice::<Fault>(&body) {
+        Ok(f) => {
+            s.faults().add(f);
+            reply(Ok(json!({ "added": true })))
+        }
+        Err(e) => reply(Err(bad(format!(
+            "expected a fault such as {{\"kind\":\"status\",\"status\":503,\"count\":2}}: {e}"
+        )))),
+    }
+}
+
+pub(crate) async fn clear_faults(State(s): S) -> Response {
+    s.faults().clear();
+    reply(Ok(json!({ "cleared": true })))
+}

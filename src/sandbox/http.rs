@@ -1,0 +1,400 @@
+//! The sandbox's HTTP face: the sdkwa API, the control API under
+//! `/sandbox/…`, and uploaded files under `/files/…`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+
+use super::control;
+use super::faults::FaultKind;
+use super::service::{self, ApiError, Input};
+use super::state::{Shared, StoredFile};
+
+/// The largest request body accepted (uploads included).
+const MAX_BODY: usize = 100 * 1024 * 1024;
+
+type S = State<Arc<Shared>>;
+
+/// All routes.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            "/sandbox/health",
+            get(|| async { Json(json!({ "status": "ok" })) }),
+        )
+        .route(
+            "/sandbox/instances",
+            get(control::list_instances).post(control::create_instance),
+        )
+        .route("/sandbox/instances/{id}/scan", post(control::scan))
+        .route("/sandbox/instances/{id}/state", post(control::set_state))
+        .route(
+            "/sandbox/instances/{id}/incoming",
+            post(control::incoming_route),
+        )
+        .route(
+            "/sandbox/instances/{id}/incoming/bulk",
+            post(control::incoming_bulk),
+        )
+        .route("/sandbox/instances/{id}/echo", post(control::echo))
+        .route("/sandbox/instances/{id}/queue", get(control::queue))
+        .route("/sandbox/instances/{id}/messages", get(control::messages))
+        .route(
+            "/sandbox/requests",
+            get(control::requests).delete(control::clear_requests),
+        )
+        .route(
+            "/sandbox/faults",
+            get(control::list_faults)
+                .post(control::add_fault)
+                .delete(control::clear_faults),
+        )
+        .route("/files/{key}/{name}", get(file))
+        .route("/{messenger}/{id}/{method}", any(api3))
+        .route("/{messenger}/{id}/{method}/{arg}", any(api4))
+        .with_state(shared)
+}
+
+async fn api3(
+    State(s): S,
+    Path((messenger, id, method)): Path<(String, String, String)>,
+    req: Request,
+) -> Response {
+    handle(s, messenger, id, method, None, req).await
+}
+
+async fn api4(
+    State(s): S,
+    Path((messenger, id, method, arg)): Path<(String, String, String, String)>,
+    req: Request,
+) -> Response {
+    handle(s, messenger, id, method, Some(arg), req).await
+}
+
+fn error(status: u16, message: &str) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (code, Json(json!({ "message": message }))).into_response()
+}
+
+async fn handle(
+    s: Arc<Shared>,
+    messenger: String,
+    id: String,
+    method: String,
+    arg: Option<String>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let query: HashMap<String, String> = Query::try_from_uri(&parts.uri)
+        .map(|q: Query<_>| q.0)
+        .unwrap_or_default();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return error(413, "request body too large"),
+    };
+    let headers = parts.headers;
+    let input = parse_input(&method, &headers, &bytes).await;
+    s.record(log_entry(
+        &parts.method,
+        &messenger,
+        &id,
+        &method,
+        &arg,
+        &query,
+        &headers,
+        &input,
+    ));
+
+    let fault = s.faults().take(&method);
+    if let Some(f) = fault {
+        if let Some(resp) = apply_fault(f).await {
+            return resp;
+        }
+    }
+    if messenger != "whatsapp" && messenger != "telegram" {
+        return error(404, &format!("unknown messenger {messenger}"));
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let known = s.instances().get(&id).map(|i| i.token == token);
+    if known != Some(true) {
+        return error(
+            401,
+            "Unauthorized: unknown idInstance or wrong apiTokenInstance",
+        );
+    }
+    let mut input = match input {
+        Ok(i) => i,
+        Err(e) => return error(e.status, &e.message),
+    };
+    input.query = query;
+    input.path_arg = arg;
+    if method == "receiveNotification" {
+        return receive(&s, &id, &input).await;
+    }
+    let result = {
+        let mut all = s.instances();
+        match all.get_mut(&id) {
+            Some(inst) => service::call(&s, inst, &method, input),
+            None => Err(ApiError {
+                status: 401,
+                message: "Unauthorized".into(),
+            }),
+        }
+    };
+    match result {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => error(e.status, &e.message),
+    }
+}
+
+/// The long poll: the oldest notification, or `null` after the wait.
+async fn receive(s: &Arc<Shared>, id: &str, input: &Input) -> Response {
+    let wait = input
+        .query
+        .get("receiveTimeout")
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|v| Duration::from_secs(v.min(60)))
+        .unwrap_or(s.default_wait);
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let Some(notify) = s.instances().get(id).map(|i| i.notify.clone()) else {
+            return error(401, "Unauthorized");
+        };
+        let notified = notify.notified();
+        tokio::pin!(notified);
+        // Enabled before the queue is looked at: a notification queued in
+        // between still wakes this poll.
+        notified.as_mut().enable();
+        let front = s.instances().get(id).and_then(|i| i.queue.front().cloned());
+        if let Some((receipt, body)) = front {
+            return Json(json!({ "receiptId": receipt, "body": body })).into_response();
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return Json(Value::Null).into_response();
+        }
+    }
+}
+
+async fn parse_input(method: &str, headers: &HeaderMap, bytes: &Bytes) -> Result<Input, ApiError> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let mut input = Input::default();
+    if ct.starts_with("multipart/form-data") {
+        let req = Request::builder()
+            .header(header::CONTENT_TYPE, ct.as_str())
+            .body(Body::from(bytes.clone()))
+            .map_err(|e| bad(e.to_string()))?;
+        let mut mp = Multipart::from_request(req, &())
+            .await
+            .map_err(|e| bad(format!("invalid multipart body: {e}")))?;
+        while let Some(field) = mp
+            .next_field()
+            .await
+            .map_err(|e| bad(format!("invalid multipart body: {e}")))?
+        {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "file" {
+                let fname = field.file_name().unwrap_or("file").to_string();
+                let mime = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                let data = field.bytes().await.map_err(|e| bad(e.to_string()))?;
+                input.file = Some(StoredFile {
+                    name: fname,
+                    mime,
+                    data: data.to_vec(),
+                });
+            } else {
+                let text = field.text().await.map_err(|e| bad(e.to_string()))?;
+                input.json.insert(name, Value::String(text));
+            }
+        }
+        return Ok(input);
+    }
+    if method == "uploadFile" {
+        let name = headers
+            .get("GA-Filename")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("upload.bin")
+            .to_string();
+        let mime = mime_guess::from_path(&name)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_string();
+        input.file = Some(StoredFile {
+            name,
+            mime,
+            data: bytes.to_vec(),
+        });
+        return Ok(input);
+    }
+    if service::expects_json_body(method) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(bad("the request body must be a JSON object"));
+        }
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(m)) => input.json = m,
+            Ok(_) => return Err(bad("the request body must be a JSON object")),
+            Err(e) => return Err(bad(format!("invalid JSON in the request body: {e}"))),
+        }
+    }
+    Ok(input)
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError {
+        status: 400,
+        message: message.into(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn log_entry(
+    http: &axum::http::Method,
+    messenger: &str,
+    id: &str,
+    method: &str,
+    arg: &Option<String>,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+    input: &Result<Input, ApiError>,
+) -> Value {
+    let h = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (body, file) = match input {
+        Ok(i) => (
+            Value::Object(i.json.clone()),
+            i.file
+                .as_ref()
+                .map(|f| json!({ "name": f.name, "mime": f.mime, "size": f.data.len() })),
+        ),
+        Err(_) => (Value::Null, None),
+    };
+    json!({
+        "httpMethod": http.as_str(),
+        "messenger": messenger,
+        "idInstance": id,
+        "method": method,
+        "pathArg": arg,
+        "query": query,
+        "hasAuthorization": headers.contains_key(header::AUTHORIZATION),
+        "userId": h("x-user-id"),
+        "hasUserToken": headers.contains_key("x-user-token"),
+        "contentType": h("content-type"),
+        "userAgent": h("user-agent"),
+        "body": body,
+        "file": file,
+    })
+}
+
+/// Carries out a fault; `None` means "go on and answer normally" (a delay).
+async fn apply_fault(f: FaultKind) -> Option<Response> {
+    use futures_util::stream;
+    Some(match f {
+        FaultKind::Delay { delay_ms } => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            return None;
+        }
+        FaultKind::Status {
+            status,
+            retry_after,
+        } => {
+            let mut r = error(status, &format!("Injected fault: HTTP {status}"));
+            if let Some(secs) = retry_after {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            r
+        }
+        FaultKind::Malformed => (
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"idMessage\": \"unterminated",
+        )
+            .into_response(),
+        FaultKind::WrongContentType => (
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html><body><h1>502 Bad Gateway</h1>nginx</body></html>",
+        )
+            .into_response(),
+        FaultKind::Reset => {
+            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                Ok(Bytes::from_static(b"{\"idMessage\":\"")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "injected reset",
+                )),
+            ];
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                Body::from_stream(stream::iter(chunks)),
+            )
+                .into_response()
+        }
+        FaultKind::Oversized { bytes } => {
+            const CHUNK: usize = 64 * 1024;
+            let filler = Bytes::from(vec![b'x'; CHUNK]);
+            let n = bytes / CHUNK + 1;
+            let parts =
+                std::iter::once(Ok::<_, std::io::Error>(Bytes::from_static(b"{\"data\":\"")))
+                    .chain((0..n).map(move |_| Ok(filler.clone())))
+                    .chain(std::iter::once(Ok(Bytes::from_static(b"\"}"))));
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                Body::from_stream(stream::iter(parts)),
+            )
+                .into_response()
+        }
+        FaultKind::Redirect { location } => (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, location)],
+            "",
+        )
+            .into_response(),
+    })
+}
+
+async fn file(State(s): S, Path((key, _name)): Path<(String, String)>) -> Response {
+    match s.files().get(&key) {
+        Some(f) => ([(header::CONTENT_TYPE, f.mime.clone())], f.data.clone()).into_response(),
+        None => error(404, "file not found"),
+    }
+}
+
+/// A JSON object from a control request body (empty body = `{}`).
+pub fn body_object(bytes: &Bytes) -> Result<Map<String, Value>, Response> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(error(400, "expected a JSON object")),
+    }
+}
+
+/// A control answer: 200 with JSON, or 4xx with `message`.
+pub fn reply(r: Result<Value, ApiError>) -> Response {
+    match r {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => error(e.status, &e.message),
+    }
+}
