@@ -134,6 +134,9 @@ async fn handle(
             "Unauthorized: unknown idInstance or wrong apiTokenInstance",
         );
     }
+    if crate::api::spec::find(&method).is_none_or(|spec| spec.name != method) {
+        return error(404, &format!("Method {method} not found"));
+    }
     let mut input = match input {
         Ok(i) => i,
         Err(e) => return error(e.status, &e.message),

@@ -1,0 +1,47 @@
+//! Shared by the integration tests: a sandbox on 127.0.0.1 and clients for it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use sdkwa1c::sandbox::{Sandbox, SandboxConfig};
+use sdkwa1c::{Client, Config};
+
+/// A sandbox whose instance is already linked, echo bot off, short waits.
+pub fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        authorized: true,
+        echo: false,
+        receive_wait: Duration::from_secs(1),
+        ..SandboxConfig::default()
+    })
+    .expect("sandbox starts on 127.0.0.1")
+}
+
+/// A configuration for the sandbox's default instance with test-friendly timeouts.
+pub fn config(sb: &Sandbox) -> Config {
+    let mut c = sb.client_config();
+    c.timeout = Duration::from_secs(5);
+    c.connect_timeout = Duration::from_secs(2);
+    c
+}
+
+/// A client for the sandbox's default instance.
+pub fn client(sb: &Sandbox) -> Client {
+    Client::new(config(sb)).expect("valid config")
+}
+
+/// The path of the cdylib built next to the test binaries.
+pub fn cdylib_path() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target/<profile>");
+    let name = if cfg!(windows) {
+        "sdkwa1c.dll"
+    } else if cfg!(target_os = "macos") {
+        "libsdkwa1c.dylib"
+    } else {
+        "libsdkwa1c.so"
+    };
+    let p = dir.join(name);
+    assert!(p.exists(), "{} was not built: run the tests with cargo test", p.display());
+    p
+}
