@@ -23,15 +23,27 @@ fn decode_qr(png_bytes: &[u8]) -> String {
 
 #[test]
 fn qr_authorization_flow() {
-    let sb = Sandbox::start(SandboxConfig { receive_wait: Duration::from_secs(1), ..SandboxConfig::default() }).unwrap();
+    let sb = Sandbox::start(SandboxConfig {
+        receive_wait: Duration::from_secs(1),
+        ..SandboxConfig::default()
+    })
+    .unwrap();
     let c = common::client(&sb);
-    assert_eq!(c.get_state_instance().unwrap().state_instance, "notAuthorized");
+    assert_eq!(
+        c.get_state_instance().unwrap().state_instance,
+        "notAuthorized"
+    );
     let qr = c.qr().unwrap();
     assert_eq!(qr.kind, "qrCode");
     let text = decode_qr(&c.qr_png().unwrap());
-    assert!(text.starts_with(&format!("sdkwa-sandbox://link/{DEFAULT_ID}/")), "{text}");
+    assert!(
+        text.starts_with(&format!("sdkwa-sandbox://link/{DEFAULT_ID}/")),
+        "{text}"
+    );
     // Sending before linking is refused by the service with a clear message.
-    let e = c.send_message(&SendMessage::new("79001234567", "early")).unwrap_err();
+    let e = c
+        .send_message(&SendMessage::new("79001234567", "early"))
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert!(e.service_message().unwrap().contains("not authorized"));
     assert!(sb.scan(DEFAULT_ID));
@@ -41,12 +53,18 @@ fn qr_authorization_flow() {
     let e = c.qr_png().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     // The state change was queued as a notification.
-    let n = c.receive_notification(Duration::from_secs(1)).unwrap().unwrap();
+    let n = c
+        .receive_notification(Duration::from_secs(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(n.body.type_webhook, "stateInstanceChanged");
     assert_eq!(n.body.extra["stateInstance"], "authorized");
     // logout → not authorized again.
     assert_eq!(c.logout().unwrap()["isLogout"], true);
-    assert_eq!(c.get_state_instance().unwrap().state_instance, "notAuthorized");
+    assert_eq!(
+        c.get_state_instance().unwrap().state_instance,
+        "notAuthorized"
+    );
 }
 
 #[test]
@@ -62,17 +80,29 @@ fn registration_and_authorization_codes() {
     let c = common::client(&sb);
     let code = c.get_authorization_code("+7 900 123-45-67").unwrap();
     assert!(code.status && !code.code.is_empty());
-    assert_eq!(c.request_registration_code("79001234567", "voice").unwrap()["method"], "voice");
-    let e = c.request_registration_code("79001234567", "pigeon").unwrap_err();
+    assert_eq!(
+        c.request_registration_code("79001234567", "voice").unwrap()["method"],
+        "voice"
+    );
+    let e = c
+        .request_registration_code("79001234567", "pigeon")
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     let e = c.send_registration_code("000000").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
-    c.send_registration_code(sdkwa1c::sandbox::SANDBOX_CODE).unwrap();
+    c.send_registration_code(sdkwa1c::sandbox::SANDBOX_CODE)
+        .unwrap();
     assert!(c.get_state_instance().unwrap().is_authorized());
     // The phone number went out as a JSON number, like the official client sends it.
     let logged = sb.requests();
-    let req = logged.iter().find(|r| r["method"] == "getAuthorizationCode").unwrap();
-    assert_eq!(req["body"]["phoneNumber"], serde_json::json!(79001234567u64));
+    let req = logged
+        .iter()
+        .find(|r| r["method"] == "getAuthorizationCode")
+        .unwrap();
+    assert_eq!(
+        req["body"]["phoneNumber"],
+        serde_json::json!(79001234567u64)
+    );
 }
 
 #[test]
@@ -81,18 +111,40 @@ fn settings_profile_and_account() {
     let c = common::client(&sb);
     let s = c.get_settings().unwrap();
     assert_eq!(s.wid.as_deref(), Some("79990000000@c.us"));
-    assert!(s.extra.contains_key("countryInstance"), "unknown fields are kept");
-    let new = Settings { webhook_url_token: Some("hook-secret".into()), delay_send_messages_milliseconds: Some(500), ..Default::default() };
+    assert!(
+        s.extra.contains_key("countryInstance"),
+        "unknown fields are kept"
+    );
+    let new = Settings {
+        webhook_url_token: Some("hook-secret".into()),
+        delay_send_messages_milliseconds: Some(500),
+        ..Default::default()
+    };
     assert!(c.set_settings(&new).unwrap().save_settings);
     let s = c.get_settings().unwrap();
     assert_eq!(s.webhook_url_token.as_deref(), Some("hook-secret"));
     assert_eq!(s.delay_send_messages_milliseconds, Some(500));
-    assert_eq!(s.incoming_webhook.as_deref(), Some("yes"), "untouched fields stay");
+    assert_eq!(
+        s.incoming_webhook.as_deref(),
+        Some("yes"),
+        "untouched fields stay"
+    );
     assert_eq!(c.reboot().unwrap()["isReboot"], true);
-    assert!(c.get_warming_phone_status().unwrap().contains_key("isWarming"));
-    assert_eq!(c.set_profile_name("Склад №1").unwrap()["setProfileName"], true);
-    assert_eq!(c.set_profile_status("На связи").unwrap()["setProfileStatus"], true);
-    let pic = c.set_profile_picture(FileSource::bytes(qr_png("me"), "me.png")).unwrap();
+    assert!(c
+        .get_warming_phone_status()
+        .unwrap()
+        .contains_key("isWarming"));
+    assert_eq!(
+        c.set_profile_name("Склад №1").unwrap()["setProfileName"],
+        true
+    );
+    assert_eq!(
+        c.set_profile_status("На связи").unwrap()["setProfileStatus"],
+        true
+    );
+    let pic = c
+        .set_profile_picture(FileSource::bytes(qr_png("me"), "me.png"))
+        .unwrap();
     let url = pic["urlAvatar"].as_str().unwrap();
     assert!(url.starts_with(&sb.url()));
 }
@@ -102,7 +154,12 @@ fn sending_every_kind_and_reading_it_back() {
     let sb = common::sandbox();
     let c = common::client(&sb);
     let chat = "+7 (900) 123-45-67";
-    let text = c.send_message(&SendMessage { link_preview: Some(false), ..SendMessage::new(chat, "Привет из 1С") }).unwrap();
+    let text = c
+        .send_message(&SendMessage {
+            link_preview: Some(false),
+            ..SendMessage::new(chat, "Привет из 1С")
+        })
+        .unwrap();
     assert_eq!(text.id_message.len(), 32);
     let loc = c
         .send_location(&SendLocation {
@@ -116,7 +173,13 @@ fn sending_every_kind_and_reading_it_back() {
     let contact = c
         .send_contact(&SendContact {
             chat_id: chat.into(),
-            contact: Contact { phone_contact: "79001234559".into(), first_name: "Ivan".into(), last_name: "Petrov".into(), company: "Acme".into(), ..Default::default() },
+            contact: Contact {
+                phone_contact: "79001234559".into(),
+                first_name: "Ivan".into(),
+                last_name: "Petrov".into(),
+                company: "Acme".into(),
+                ..Default::default()
+            },
             quoted_message_id: None,
         })
         .unwrap();
@@ -132,20 +195,39 @@ fn sending_every_kind_and_reading_it_back() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("temp.zip");
     std::fs::write(&path, b"PK\x03\x04 zip bytes").unwrap();
-    let upload = c.send_file_by_upload(chat, FileSource::path(&path), None, Some("архив")).unwrap();
+    let upload = c
+        .send_file_by_upload(chat, FileSource::path(&path), None, Some("архив"))
+        .unwrap();
     let url = upload.extra["urlFile"].as_str().unwrap();
     assert!(url.ends_with("/temp.zip"), "{url}");
-    let uploaded = c.upload_file(FileSource::bytes(b"raw".to_vec(), "x.bin")).unwrap();
+    let uploaded = c
+        .upload_file(FileSource::bytes(b"raw".to_vec(), "x.bin"))
+        .unwrap();
     assert!(uploaded.url_file.starts_with(&sb.url()));
 
     let history = c.get_chat_history("79001234567@c.us", 100).unwrap();
-    let ids: Vec<&str> = history.iter().map(|m| m["idMessage"].as_str().unwrap()).collect();
-    assert_eq!(ids, vec![&upload.id_message[..], &by_url.id_message, &contact.id_message, &loc.id_message, &text.id_message]);
+    let ids: Vec<&str> = history
+        .iter()
+        .map(|m| m["idMessage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            &upload.id_message[..],
+            &by_url.id_message,
+            &contact.id_message,
+            &loc.id_message,
+            &text.id_message
+        ]
+    );
     assert_eq!(history[0]["typeMessage"], "documentMessage");
     assert_eq!(history[0]["caption"], "архив");
     assert_eq!(history[1]["typeMessage"], "imageMessage");
     assert_eq!(history[2]["typeMessage"], "contactMessage");
-    assert!(history[2]["vcard"].as_str().unwrap().contains("waid=79001234559"));
+    assert!(history[2]["vcard"]
+        .as_str()
+        .unwrap()
+        .contains("waid=79001234559"));
     assert_eq!(history[3]["latitude"], 55.74093);
     assert_eq!(history[4]["textMessage"], "Привет из 1С");
     assert_eq!(c.get_chat_history("79001234567", 2).unwrap().len(), 2);
@@ -163,19 +245,37 @@ fn sending_every_kind_and_reading_it_back() {
 fn receiving_is_loss_free_until_deleted() {
     let sb = common::sandbox();
     let c = common::client(&sb);
-    assert!(c.receive_notification(Duration::from_secs(0)).unwrap().is_none());
-    let id = sb.incoming_text(DEFAULT_ID, "79001234567@c.us", "первое").unwrap();
-    sb.incoming_text(DEFAULT_ID, "79007654321@c.us", "второе").unwrap();
-    let n1 = c.receive_notification(Duration::from_secs(1)).unwrap().unwrap();
+    assert!(c
+        .receive_notification(Duration::from_secs(0))
+        .unwrap()
+        .is_none());
+    let id = sb
+        .incoming_text(DEFAULT_ID, "79001234567@c.us", "первое")
+        .unwrap();
+    sb.incoming_text(DEFAULT_ID, "79007654321@c.us", "второе")
+        .unwrap();
+    let n1 = c
+        .receive_notification(Duration::from_secs(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(n1.body.type_webhook, "incomingMessageReceived");
     assert_eq!(n1.body.id_message.as_deref(), Some(id.as_str()));
     assert_eq!(n1.body.text(), Some("первое"));
     assert_eq!(n1.body.chat_id(), Some("79001234567@c.us"));
     // Not deleted: handed out again.
-    let again = c.receive_notification(Duration::from_secs(1)).unwrap().unwrap();
+    let again = c
+        .receive_notification(Duration::from_secs(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(again.receipt_id, n1.receipt_id);
-    assert_eq!(c.delete_notification(n1.receipt_id).unwrap()["result"], true);
-    let n2 = c.receive_notification(Duration::from_secs(1)).unwrap().unwrap();
+    assert_eq!(
+        c.delete_notification(n1.receipt_id).unwrap()["result"],
+        true
+    );
+    let n2 = c
+        .receive_notification(Duration::from_secs(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(n2.body.text(), Some("второе"));
     c.delete_notification(n2.receipt_id).unwrap();
     assert_eq!(sb.queue_len(DEFAULT_ID), 0);
@@ -189,12 +289,20 @@ fn long_poll_wakes_when_a_message_arrives() {
     std::thread::scope(|s| {
         s.spawn(|| {
             std::thread::sleep(Duration::from_millis(300));
-            sb.incoming_text(DEFAULT_ID, "79001234567@c.us", "late").unwrap();
+            sb.incoming_text(DEFAULT_ID, "79001234567@c.us", "late")
+                .unwrap();
         });
         let t = std::time::Instant::now();
-        let n = c.receive_notification(Duration::from_secs(10)).unwrap().unwrap();
+        let n = c
+            .receive_notification(Duration::from_secs(10))
+            .unwrap()
+            .unwrap();
         assert_eq!(n.body.text(), Some("late"));
-        assert!(t.elapsed() < Duration::from_secs(3), "woke at once, took {:?}", t.elapsed());
+        assert!(
+            t.elapsed() < Duration::from_secs(3),
+            "woke at once, took {:?}",
+            t.elapsed()
+        );
     });
 }
 
@@ -203,12 +311,23 @@ fn echo_bot_and_outgoing_notifications() {
     let sb = common::sandbox();
     sb.set_echo(DEFAULT_ID, true);
     let c = common::client(&sb);
-    let sent = c.send_message(&SendMessage::new("79007654321", "ping")).unwrap();
-    let first = c.receive_notification(Duration::from_secs(1)).unwrap().unwrap();
+    let sent = c
+        .send_message(&SendMessage::new("79007654321", "ping"))
+        .unwrap();
+    let first = c
+        .receive_notification(Duration::from_secs(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(first.body.type_webhook, "outgoingAPIMessageReceived");
-    assert_eq!(first.body.id_message.as_deref(), Some(sent.id_message.as_str()));
+    assert_eq!(
+        first.body.id_message.as_deref(),
+        Some(sent.id_message.as_str())
+    );
     c.delete_notification(first.receipt_id).unwrap();
-    let echo = c.receive_notification(Duration::from_secs(1)).unwrap().unwrap();
+    let echo = c
+        .receive_notification(Duration::from_secs(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(echo.body.type_webhook, "incomingMessageReceived");
     assert_eq!(echo.body.text(), Some("Echo: ping"));
     c.delete_notification(echo.receipt_id).unwrap();
@@ -219,8 +338,11 @@ fn contacts_chats_and_chat_service_methods() {
     let sb = common::sandbox();
     let c = common::client(&sb);
     let contacts = c.get_contacts().unwrap();
-    assert!(contacts.iter().any(|x| x.id == "79001234567@c.us" && x.name == "Иван Петров" && x.kind == "user"));
-    c.send_message(&SendMessage::new("79005550000", "new chat")).unwrap();
+    assert!(contacts
+        .iter()
+        .any(|x| x.id == "79001234567@c.us" && x.name == "Иван Петров" && x.kind == "user"));
+    c.send_message(&SendMessage::new("79005550000", "new chat"))
+        .unwrap();
     let chats = c.get_chats().unwrap();
     assert_eq!(chats[0].id, "79005550000@c.us", "most recent chat first");
     let info = c.get_contact_info("79001234567").unwrap();
@@ -229,15 +351,28 @@ fn contacts_chats_and_chat_service_methods() {
     assert!(info.contains_key("isDisappearing"));
     assert!(c.check_whatsapp("79001234567").unwrap().exists_whatsapp);
     assert!(!c.check_whatsapp("79001234000").unwrap().exists_whatsapp);
-    assert!(c.get_avatar("79001234567").unwrap().contains_key("urlAvatar"));
+    assert!(c
+        .get_avatar("79001234567")
+        .unwrap()
+        .contains_key("urlAvatar"));
     assert_eq!(c.read_chat("79001234567", None).unwrap()["setRead"], true);
     c.archive_chat("79001234567").unwrap();
-    assert_eq!(c.get_contact_info("79001234567").unwrap()["isArchive"], true);
+    assert_eq!(
+        c.get_contact_info("79001234567").unwrap()["isArchive"],
+        true
+    );
     c.unarchive_chat("79001234567").unwrap();
-    assert_eq!(c.get_contact_info("79001234567").unwrap()["isArchive"], false);
-    let sent = c.send_message(&SendMessage::new("79001234567", "oops")).unwrap();
+    assert_eq!(
+        c.get_contact_info("79001234567").unwrap()["isArchive"],
+        false
+    );
+    let sent = c
+        .send_message(&SendMessage::new("79001234567", "oops"))
+        .unwrap();
     c.delete_message("79001234567", &sent.id_message).unwrap();
-    let e = c.delete_message("79001234567", &sent.id_message).unwrap_err();
+    let e = c
+        .delete_message("79001234567", &sent.id_message)
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
 }
 
@@ -245,32 +380,65 @@ fn contacts_chats_and_chat_service_methods() {
 fn groups_lifecycle() {
     let sb = common::sandbox();
     let c = common::client(&sb);
-    let g = c.create_group("Моя тестовая группа", &["79001234559", "79001234567@c.us"]).unwrap();
+    let g = c
+        .create_group("Моя тестовая группа", &["79001234559", "79001234567@c.us"])
+        .unwrap();
     assert!(g.created && g.chat_id.ends_with("@g.us") && !g.group_invite_link.is_empty());
     let data = c.get_group_data(&g.chat_id).unwrap();
     assert_eq!(data.subject, "Моя тестовая группа");
     assert_eq!(data.participants.len(), 3, "two members and the owner");
-    assert!(data.participants.iter().any(|p| p.id == data.owner && p.is_super_admin));
+    assert!(data
+        .participants
+        .iter()
+        .any(|p| p.id == data.owner && p.is_super_admin));
     c.add_group_participant(&g.chat_id, "79001234551").unwrap();
     c.set_group_admin(&g.chat_id, "79001234551").unwrap();
-    let p = c.get_group_data(&g.chat_id).unwrap().participants.into_iter().find(|p| p.id == "79001234551@c.us").unwrap();
+    let p = c
+        .get_group_data(&g.chat_id)
+        .unwrap()
+        .participants
+        .into_iter()
+        .find(|p| p.id == "79001234551@c.us")
+        .unwrap();
     assert!(p.is_admin);
     c.remove_admin(&g.chat_id, "79001234551").unwrap();
-    c.remove_group_participant(&g.chat_id, "79001234551").unwrap();
+    c.remove_group_participant(&g.chat_id, "79001234551")
+        .unwrap();
     assert_eq!(c.get_group_data(&g.chat_id).unwrap().participants.len(), 3);
-    assert_eq!(c.remove_group_participant(&g.chat_id, "79001234551").unwrap_err().kind(), ErrorKind::Validation);
+    assert_eq!(
+        c.remove_group_participant(&g.chat_id, "79001234551")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Validation
+    );
     c.update_group_name(&g.chat_id, "Переименована").unwrap();
-    assert_eq!(c.get_group_data(&g.chat_id).unwrap().subject, "Переименована");
-    let pic = c.set_group_picture(&g.chat_id, FileSource::bytes(qr_png("g"), "g.png")).unwrap();
-    assert_eq!(c.get_avatar(&g.chat_id).unwrap()["urlAvatar"], pic["urlAvatar"]);
-    c.send_message(&SendMessage::new(g.chat_id.as_str(), "Привет всем!")).unwrap();
-    assert_eq!(c.get_chat_history(&g.chat_id, 10).unwrap()[0]["textMessage"], "Привет всем!");
+    assert_eq!(
+        c.get_group_data(&g.chat_id).unwrap().subject,
+        "Переименована"
+    );
+    let pic = c
+        .set_group_picture(&g.chat_id, FileSource::bytes(qr_png("g"), "g.png"))
+        .unwrap();
+    assert_eq!(
+        c.get_avatar(&g.chat_id).unwrap()["urlAvatar"],
+        pic["urlAvatar"]
+    );
+    c.send_message(&SendMessage::new(g.chat_id.as_str(), "Привет всем!"))
+        .unwrap();
+    assert_eq!(
+        c.get_chat_history(&g.chat_id, 10).unwrap()[0]["textMessage"],
+        "Привет всем!"
+    );
     c.leave_group(&g.chat_id).unwrap();
     assert_eq!(c.get_group_data(&g.chat_id).unwrap().participants.len(), 2);
     let e = c.get_group_data("120363999999999999@g.us").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     let e = c.get_group_data("79001234567").unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::InvalidArgument, "a phone number is not a group id");
+    assert_eq!(
+        e.kind(),
+        ErrorKind::InvalidArgument,
+        "a phone number is not a group id"
+    );
 }
 
 #[test]
@@ -280,12 +448,21 @@ fn telegram_instance_methods() {
     cfg.messenger = Messenger::Telegram;
     let c = Client::new(cfg).unwrap();
     let app = c
-        .create_app(&CreateApp { title: "Shop".into(), short_name: "shop".into(), url: "https://shop.example".into(), description: "d".into() })
+        .create_app(&CreateApp {
+            title: "Shop".into(),
+            short_name: "shop".into(),
+            url: "https://shop.example".into(),
+            description: "d".into(),
+        })
         .unwrap();
     assert_eq!(app["result"], true);
-    assert_eq!(c.send_confirmation_code("79001234567").unwrap()["result"], true);
+    assert_eq!(
+        c.send_confirmation_code("79001234567").unwrap()["result"],
+        true
+    );
     assert!(c.sign_in_with_confirmation_code("1").is_err());
-    c.sign_in_with_confirmation_code(sdkwa1c::sandbox::SANDBOX_CODE).unwrap();
+    c.sign_in_with_confirmation_code(sdkwa1c::sandbox::SANDBOX_CODE)
+        .unwrap();
     assert!(c.get_state_instance().unwrap().is_authorized());
     assert!(sb.requests().iter().all(|r| r["messenger"] == "telegram"));
 }
@@ -294,12 +471,27 @@ fn telegram_instance_methods() {
 fn generic_call_passes_json_through_and_normalizes() {
     let sb = common::sandbox();
     let c = common::client(&sb);
-    let out = c.call("SendMessage", Some(r#"{"chatId": 79001234567, "message": "через call"}"#)).unwrap();
+    let out = c
+        .call(
+            "SendMessage",
+            Some(r#"{"chatId": 79001234567, "message": "через call"}"#),
+        )
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["idMessage"].as_str().unwrap().len(), 32);
-    assert_eq!(c.call("getStateInstance", None).unwrap(), r#"{"stateInstance":"authorized"}"#);
+    assert_eq!(
+        c.call("getStateInstance", None).unwrap(),
+        r#"{"stateInstance":"authorized"}"#
+    );
     // An unknown method is sent as asked: the service's 404 comes back as NotFound.
-    let e = c.call_params("someFutureMethod", Default::default(), None, Some(HttpMethod::Get)).unwrap_err();
+    let e = c
+        .call_params(
+            "someFutureMethod",
+            Default::default(),
+            None,
+            Some(HttpMethod::Get),
+        )
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.status(), Some(404));
     let e = c.call("sendMessage", Some("[1,2]")).unwrap_err();
@@ -319,6 +511,8 @@ fn wrong_credentials_are_unauthorized() {
     let e = c.get_state_instance().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.status(), Some(401));
-    assert!(e.message(Lang::Ru).contains("Сервис отклонил токен (401): проверьте IdInstance и ApiToken"));
+    assert!(e
+        .message(Lang::Ru)
+        .contains("Сервис отклонил токен (401): проверьте IdInstance и ApiToken"));
     assert!(!format!("{e:?}{e}").contains("wrong-token-1234567890"));
 }

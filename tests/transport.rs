@@ -9,22 +9,39 @@ use sdkwa1c::api::*;
 use sdkwa1c::sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
 
 fn fault(kind: FaultKind, count: u32, method: &str) -> Fault {
-    Fault { kind, count, method: Some(method.to_string()) }
+    Fault {
+        kind,
+        count,
+        method: Some(method.to_string()),
+    }
 }
 
 fn calls_of(sb: &Sandbox, method: &str) -> usize {
-    sb.requests().iter().filter(|r| r["method"] == method).count()
+    sb.requests()
+        .iter()
+        .filter(|r| r["method"] == method)
+        .count()
 }
 
 #[test]
 fn rate_limit_honours_retry_after_then_succeeds() {
     let sb = common::sandbox();
     let c = common::client(&sb);
-    sb.add_fault(fault(FaultKind::Status { status: 429, retry_after: Some(1) }, 2, "getContacts"));
+    sb.add_fault(fault(
+        FaultKind::Status {
+            status: 429,
+            retry_after: Some(1),
+        },
+        2,
+        "getContacts",
+    ));
     let t = Instant::now();
     assert!(!c.get_contacts().unwrap().is_empty());
     let took = t.elapsed();
-    assert!(took >= Duration::from_secs(2), "waited Retry-After twice, took {took:?}");
+    assert!(
+        took >= Duration::from_secs(2),
+        "waited Retry-After twice, took {took:?}"
+    );
     assert!(took < Duration::from_secs(4), "{took:?}");
     assert_eq!(calls_of(&sb, "getContacts"), 3);
 }
@@ -35,15 +52,33 @@ fn server_errors_retry_up_to_the_bound() {
     let mut cfg = common::config(&sb);
     cfg.max_retries = 2;
     let c = Client::new(cfg).unwrap();
-    sb.add_fault(fault(FaultKind::Status { status: 503, retry_after: None }, 10, "getChats"));
+    sb.add_fault(fault(
+        FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        },
+        10,
+        "getChats",
+    ));
     let e = c.get_chats().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
     assert_eq!(e.status(), Some(503));
     assert_eq!(e.service_message(), Some("Injected fault: HTTP 503"));
-    assert_eq!(calls_of(&sb, "getChats"), 3, "one call and two retries, no more");
+    assert_eq!(
+        calls_of(&sb, "getChats"),
+        3,
+        "one call and two retries, no more"
+    );
     // 429 without Retry-After backs off and gives up at the same bound.
     sb.clear_faults();
-    sb.add_fault(fault(FaultKind::Status { status: 429, retry_after: None }, 10, "getContacts"));
+    sb.add_fault(fault(
+        FaultKind::Status {
+            status: 429,
+            retry_after: None,
+        },
+        10,
+        "getContacts",
+    ));
     let e = c.get_contacts().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::RateLimited);
     assert_eq!(calls_of(&sb, "getContacts"), 3);
@@ -55,14 +90,29 @@ fn a_send_is_never_retried() {
     let c = common::client(&sb);
     for status in [500, 502, 503, 429] {
         sb.clear_requests();
-        sb.add_fault(fault(FaultKind::Status { status, retry_after: Some(0) }, 1, "sendMessage"));
-        let e = c.send_message(&SendMessage::new("79001234567", "once")).unwrap_err();
+        sb.add_fault(fault(
+            FaultKind::Status {
+                status,
+                retry_after: Some(0),
+            },
+            1,
+            "sendMessage",
+        ));
+        let e = c
+            .send_message(&SendMessage::new("79001234567", "once"))
+            .unwrap_err();
         assert_eq!(e.status(), Some(status));
-        assert_eq!(calls_of(&sb, "sendMessage"), 1, "HTTP {status}: the send went out once");
+        assert_eq!(
+            calls_of(&sb, "sendMessage"),
+            1,
+            "HTTP {status}: the send went out once"
+        );
     }
     sb.add_fault(fault(FaultKind::Reset, 1, "sendMessage"));
     sb.clear_requests();
-    let e = c.send_message(&SendMessage::new("79001234567", "once")).unwrap_err();
+    let e = c
+        .send_message(&SendMessage::new("79001234567", "once"))
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Connect);
     assert_eq!(calls_of(&sb, "sendMessage"), 1);
 }
@@ -74,14 +124,26 @@ fn a_stall_ends_at_the_timeout() {
     cfg.timeout = Duration::from_millis(700);
     cfg.max_retries = 0;
     let c = Client::new(cfg).unwrap();
-    sb.add_fault(fault(FaultKind::Delay { delay_ms: 5_000 }, 1, "getStateInstance"));
+    sb.add_fault(fault(
+        FaultKind::Delay { delay_ms: 5_000 },
+        1,
+        "getStateInstance",
+    ));
     let t = Instant::now();
     let e = c.get_state_instance().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
-    assert!(t.elapsed() < Duration::from_millis(1_500), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_millis(1_500),
+        "{:?}",
+        t.elapsed()
+    );
     assert!(e.message(Lang::Ru).contains("Нет ответа"));
     // A short delay is just a slow answer.
-    sb.add_fault(fault(FaultKind::Delay { delay_ms: 100 }, 1, "getStateInstance"));
+    sb.add_fault(fault(
+        FaultKind::Delay { delay_ms: 100 },
+        1,
+        "getStateInstance",
+    ));
     assert!(c.get_state_instance().is_ok());
 }
 
@@ -92,7 +154,10 @@ fn broken_answers_are_decode_or_connect_errors() {
     sb.add_fault(fault(FaultKind::Malformed, 1, "getStateInstance"));
     let e = c.get_state_instance().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
-    assert!(e.to_string().contains("unterminated"), "shows the start of the answer: {e}");
+    assert!(
+        e.to_string().contains("unterminated"),
+        "shows the start of the answer: {e}"
+    );
     sb.add_fault(fault(FaultKind::WrongContentType, 1, "getStateInstance"));
     let e = c.get_state_instance().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
@@ -104,7 +169,10 @@ fn broken_answers_are_decode_or_connect_errors() {
     assert_eq!(calls_of(&sb, "getStateInstance"), 2);
     // A reset every time ends as a connect error after the retries.
     sb.add_fault(fault(FaultKind::Reset, 5, "getStateInstance"));
-    assert_eq!(c.get_state_instance().unwrap_err().kind(), ErrorKind::Connect);
+    assert_eq!(
+        c.get_state_instance().unwrap_err().kind(),
+        ErrorKind::Connect
+    );
 }
 
 #[test]
@@ -114,12 +182,22 @@ fn an_oversized_answer_is_refused_without_reading_it_all() {
     cfg.max_response_bytes = 1024 * 1024;
     cfg.max_retries = 0;
     let c = Client::new(cfg).unwrap();
-    sb.add_fault(fault(FaultKind::Oversized { bytes: 50 * 1024 * 1024 }, 1, "getChats"));
+    sb.add_fault(fault(
+        FaultKind::Oversized {
+            bytes: 50 * 1024 * 1024,
+        },
+        1,
+        "getChats",
+    ));
     let e = c.get_chats().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert!(e.to_string().contains("1048576"), "{e}");
     // Under the limit the same kind of answer passes as text.
-    sb.add_fault(fault(FaultKind::Oversized { bytes: 200 * 1024 }, 1, "getChats"));
+    sb.add_fault(fault(
+        FaultKind::Oversized { bytes: 200 * 1024 },
+        1,
+        "getChats",
+    ));
     let text = c.call("getChats", None).unwrap();
     assert!(text.len() > 200 * 1024);
 }
@@ -127,19 +205,36 @@ fn an_oversized_answer_is_refused_without_reading_it_all() {
 #[test]
 fn redirects_never_carry_the_token_to_another_host() {
     let sb = common::sandbox();
-    let other = Sandbox::start(SandboxConfig { addr: "127.0.0.2:0".parse().unwrap(), ..SandboxConfig::default() }).unwrap();
+    let other = Sandbox::start(SandboxConfig {
+        addr: "127.0.0.2:0".parse().unwrap(),
+        ..SandboxConfig::default()
+    })
+    .unwrap();
     let c = common::client(&sb);
     let target = format!("{}/whatsapp/1101000001/getStateInstance", other.url());
-    sb.add_fault(fault(FaultKind::Redirect { location: target.clone() }, 1, "getStateInstance"));
+    sb.add_fault(fault(
+        FaultKind::Redirect {
+            location: target.clone(),
+        },
+        1,
+        "getStateInstance",
+    ));
     let e = c.get_state_instance().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Http);
     assert_eq!(e.status(), Some(307));
     assert!(e.to_string().contains(&target), "{e}");
-    assert!(other.requests().is_empty(), "nothing at all reached the other host");
+    assert!(
+        other.requests().is_empty(),
+        "nothing at all reached the other host"
+    );
     // A redirect within the same origin is followed, with the token.
     let same = format!("{}/whatsapp/1101000001/getStateInstance", sb.url());
     sb.clear_requests();
-    sb.add_fault(fault(FaultKind::Redirect { location: same }, 1, "getStateInstance"));
+    sb.add_fault(fault(
+        FaultKind::Redirect { location: same },
+        1,
+        "getStateInstance",
+    ));
     assert!(c.get_state_instance().unwrap().is_authorized());
     let reqs = sb.requests();
     assert_eq!(reqs.len(), 2);
@@ -160,7 +255,11 @@ fn connection_refused_is_a_connect_error() {
     let e = c.get_state_instance().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Connect);
     assert!(t.elapsed() < Duration::from_secs(3));
-    assert!(e.message(Lang::Ru).contains("проверьте адрес API"), "{}", e.message(Lang::Ru));
+    assert!(
+        e.message(Lang::Ru).contains("проверьте адрес API"),
+        "{}",
+        e.message(Lang::Ru)
+    );
 }
 
 #[test]
@@ -176,27 +275,50 @@ fn the_token_appears_in_no_error() {
     let c = Client::new(cfg).unwrap();
     assert!(!format!("{c:?}").contains(TOKEN));
     let faults = [
-        FaultKind::Status { status: 500, retry_after: None },
-        FaultKind::Status { status: 429, retry_after: Some(0) },
+        FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
+        FaultKind::Status {
+            status: 429,
+            retry_after: Some(0),
+        },
         FaultKind::Malformed,
         FaultKind::WrongContentType,
         FaultKind::Reset,
         FaultKind::Delay { delay_ms: 2_000 },
-        FaultKind::Redirect { location: "http://127.0.0.2:9/x".into() },
+        FaultKind::Redirect {
+            location: "http://127.0.0.2:9/x".into(),
+        },
     ];
     let mut errors = vec![c.get_state_instance().unwrap_err()]; // 401: wrong token
     for f in faults {
-        sb.add_fault(Fault { kind: f, count: 1, method: None });
+        sb.add_fault(Fault {
+            kind: f,
+            count: 1,
+            method: None,
+        });
         errors.push(c.get_contacts().unwrap_err());
     }
     errors.push(c.send_message(&SendMessage::new("bad", "x")).unwrap_err());
-    errors.push(c.send_file_by_upload("79001234567", FileSource::path("/no/such/file"), None, None).unwrap_err());
+    errors.push(
+        c.send_file_by_upload("79001234567", FileSource::path("/no/such/file"), None, None)
+            .unwrap_err(),
+    );
     for e in &errors {
-        let all = format!("{e}|{e:?}|{}|{}|{}", e.message(Lang::Ru), e.to_json(Lang::En), chain(e));
+        let all = format!(
+            "{e}|{e:?}|{}|{}|{}",
+            e.message(Lang::Ru),
+            e.to_json(Lang::En),
+            chain(e)
+        );
         assert!(!all.contains(TOKEN), "token leaked: {all}");
     }
     let kinds: std::collections::BTreeSet<_> = errors.iter().map(|e| e.kind().name()).collect();
-    assert!(kinds.len() >= 7, "many different paths were exercised: {kinds:?}");
+    assert!(
+        kinds.len() >= 7,
+        "many different paths were exercised: {kinds:?}"
+    );
 }
 
 fn chain(e: &dyn std::error::Error) -> String {

@@ -239,7 +239,7 @@ fn string_field(map: &Map<String, Value>, key: &str) -> Result<Option<String>> {
 /// A non-negative number field.
 fn seconds_field(map: &Map<String, Value>, key: &str) -> Result<f64> {
     match map.get(key).and_then(Value::as_f64) {
-        Some(n) if n.is_finite() && n >= 0.0 && n < 1e9 => Ok(n),
+        Some(n) if (0.0..1e9).contains(&n) => Ok(n),
         _ => Err(Error::invalid_argument(
             key,
             "expected a non-negative number",

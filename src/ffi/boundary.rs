@@ -40,7 +40,9 @@ pub fn guard<T>(on_panic: T, f: impl FnOnce() -> T) -> T {
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            set_last_error(&format!("internal error in sdkwa1c (please report): {what}"));
+            set_last_error(&format!(
+                "internal error in sdkwa1c (please report): {what}"
+            ));
             on_panic
         }
     }
@@ -63,9 +65,8 @@ pub fn panic_error() -> Error {
 /// `p` is NULL or points to a NUL-terminated string valid for the call.
 pub unsafe fn required_str<'a>(p: *const c_char, param: &str) -> Result<&'a str, Error> {
     // SAFETY: the caller guarantees `p` is NULL or a valid C string.
-    unsafe { optional_str(p, param) }?.ok_or_else(|| {
-        Error::invalid_argument(param, "must not be NULL", "не может быть NULL")
-    })
+    unsafe { optional_str(p, param) }?
+        .ok_or_else(|| Error::invalid_argument(param, "must not be NULL", "не может быть NULL"))
 }
 
 /// An optional (NULL allowed) UTF-8 string parameter.
@@ -79,7 +80,11 @@ pub unsafe fn optional_str<'a>(p: *const c_char, param: &str) -> Result<Option<&
     // SAFETY: non-NULL and, by the caller's contract, NUL-terminated and alive for the call.
     let c = unsafe { CStr::from_ptr(p) };
     c.to_str().map(Some).map_err(|_| {
-        Error::invalid_argument(param, "is not valid UTF-8", "не является корректной строкой UTF-8")
+        Error::invalid_argument(
+            param,
+            "is not valid UTF-8",
+            "не является корректной строкой UTF-8",
+        )
     })
 }
 
@@ -100,7 +105,11 @@ pub fn into_c_string(s: String) -> *mut c_char {
 ///
 /// # Safety
 /// `out` is NULL or valid for writing one pointer.
-pub unsafe fn finish(result: Result<String, Error>, out: *mut *mut c_char, lang: Lang) -> SdkwaResult {
+pub unsafe fn finish(
+    result: Result<String, Error>,
+    out: *mut *mut c_char,
+    lang: Lang,
+) -> SdkwaResult {
     let (code, text) = match result {
         Ok(json) => {
             clear_last_error();

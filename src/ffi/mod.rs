@@ -28,7 +28,13 @@ pub struct SdkwaClient {
 fn parse_config(text: &str) -> Result<(Config, Lang), Error> {
     let mut map: Map<String, Value> = match serde_json::from_str(text) {
         Ok(Value::Object(m)) => m,
-        _ => return Err(Error::invalid_argument("config_json", "expected a JSON object", "ожидается JSON-объект")),
+        _ => {
+            return Err(Error::invalid_argument(
+                "config_json",
+                "expected a JSON object",
+                "ожидается JSON-объект",
+            ))
+        }
     };
     let lang = match map.remove("language") {
         Some(Value::String(l)) => Lang::from_locale(&l),
@@ -51,7 +57,12 @@ pub unsafe extern "C" fn sdkwa_client_new(config_json: *const c_char) -> *mut Sd
         // SAFETY: forwarded from this function's contract.
         let made = unsafe { required_str(config_json, "config_json") }
             .and_then(parse_config)
-            .and_then(|(cfg, lang)| Ok(SdkwaClient { client: Client::new(cfg)?, lang }));
+            .and_then(|(cfg, lang)| {
+                Ok(SdkwaClient {
+                    client: Client::new(cfg)?,
+                    lang,
+                })
+            });
         match made {
             Ok(c) => {
                 boundary::clear_last_error();
@@ -155,7 +166,12 @@ pub unsafe extern "C" fn sdkwa_send_message(
         with_client(client, out_json, |c| {
             let chat = required_str(chat, "chat")?;
             let text = required_str(text, "text")?;
-            call_with(c, "sendMessage", json!({ "chatId": chat, "message": text }), None)
+            call_with(
+                c,
+                "sendMessage",
+                json!({ "chatId": chat, "message": text }),
+                None,
+            )
         })
     }
 }
@@ -206,7 +222,8 @@ pub unsafe extern "C" fn sdkwa_receive_notification(
     // SAFETY: all pointers forwarded under this function's contract.
     unsafe {
         with_client(client, out_json, |c| {
-            c.client.receive_notification_text(Duration::from_secs(u64::from(wait_seconds)))
+            c.client
+                .receive_notification_text(Duration::from_secs(u64::from(wait_seconds)))
         })
     }
 }
@@ -222,7 +239,16 @@ pub unsafe extern "C" fn sdkwa_delete_notification(
     out_json: *mut *mut c_char,
 ) -> SdkwaResult {
     // SAFETY: all pointers forwarded under this function's contract.
-    unsafe { with_client(client, out_json, |c| call_with(c, "deleteNotification", json!({ "receiptId": receipt_id }), None)) }
+    unsafe {
+        with_client(client, out_json, |c| {
+            call_with(
+                c,
+                "deleteNotification",
+                json!({ "receiptId": receipt_id }),
+                None,
+            )
+        })
+    }
 }
 
 /// `getStateInstance`: `{"stateInstance": "authorized" | …}`.
@@ -230,9 +256,16 @@ pub unsafe extern "C" fn sdkwa_delete_notification(
 /// # Safety
 /// As [`sdkwa_call`].
 #[no_mangle]
-pub unsafe extern "C" fn sdkwa_get_state_instance(client: *const SdkwaClient, out_json: *mut *mut c_char) -> SdkwaResult {
+pub unsafe extern "C" fn sdkwa_get_state_instance(
+    client: *const SdkwaClient,
+    out_json: *mut *mut c_char,
+) -> SdkwaResult {
     // SAFETY: all pointers forwarded under this function's contract.
-    unsafe { with_client(client, out_json, |c| c.client.call("getStateInstance", None)) }
+    unsafe {
+        with_client(client, out_json, |c| {
+            c.client.call("getStateInstance", None)
+        })
+    }
 }
 
 /// `qr`: `{"type": "qrCode", "message": "<base64 PNG>"}` or `alreadyLogged`.
@@ -240,13 +273,23 @@ pub unsafe extern "C" fn sdkwa_get_state_instance(client: *const SdkwaClient, ou
 /// # Safety
 /// As [`sdkwa_call`].
 #[no_mangle]
-pub unsafe extern "C" fn sdkwa_qr(client: *const SdkwaClient, out_json: *mut *mut c_char) -> SdkwaResult {
+pub unsafe extern "C" fn sdkwa_qr(
+    client: *const SdkwaClient,
+    out_json: *mut *mut c_char,
+) -> SdkwaResult {
     // SAFETY: all pointers forwarded under this function's contract.
     unsafe { with_client(client, out_json, |c| c.client.call("qr", None)) }
 }
 
-fn call_with(c: &SdkwaClient, method: &str, params: Value, file: Option<FileSource>) -> Result<String, Error> {
-    let Value::Object(map) = params else { return Err(panic_error()) };
+fn call_with(
+    c: &SdkwaClient,
+    method: &str,
+    params: Value,
+    file: Option<FileSource>,
+) -> Result<String, Error> {
+    let Value::Object(map) = params else {
+        return Err(panic_error());
+    };
     c.client.call_params(method, map, file, None)
 }
 
@@ -273,10 +316,11 @@ pub extern "C" fn sdkwa_result_name(code: SdkwaResult) -> *const c_char {
 /// This library's version (`"0.1.0"`); a static string.
 #[no_mangle]
 pub extern "C" fn sdkwa_version() -> *const c_char {
-    static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-        Ok(v) => v,
-        Err(_) => c"unknown",
-    };
+    static VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => c"unknown",
+        };
     VERSION.as_ptr()
 }
 

@@ -72,7 +72,10 @@ mod tests {
         for k in ErrorKind::ALL {
             let name = name_of(code_of(k)).to_str().unwrap();
             assert!(name.starts_with("SDKWA_ERR_"), "{k:?}");
-            let camel: String = name["SDKWA_ERR_".len()..].split('_').map(|w| w[..1].to_string() + &w[1..].to_lowercase()).collect();
+            let camel: String = name["SDKWA_ERR_".len()..]
+                .split('_')
+                .map(|w| w[..1].to_string() + &w[1..].to_lowercase())
+                .collect();
             assert_eq!(camel.to_lowercase(), k.name().to_lowercase(), "{k:?}");
         }
         assert_eq!(name_of(99).to_str().unwrap(), "SDKWA_UNKNOWN");

@@ -129,7 +129,7 @@ pub(crate) async fn list_instances(State(s): S) -> Response {
 pub(crate) async fn create_instance(State(s): S, body: Bytes) -> Response {
     let m = match body_object(&body) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(e) => return reply(Err(e)),
     };
     let id = match m.get("idInstance") {
         Some(Value::String(s)) => s.clone(),
@@ -152,7 +152,7 @@ pub(crate) async fn create_instance(State(s): S, body: Bytes) -> Response {
 pub(crate) async fn set_state(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
     let m = match body_object(&body) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(e) => return reply(Err(e)),
     };
     let Some(state) = m
         .get("stateInstance")
@@ -170,7 +170,7 @@ pub(crate) async fn set_state(State(s): S, Path(id): Path<String>, body: Bytes) 
 pub(crate) async fn incoming_route(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
     match body_object(&body) {
         Ok(m) => reply(incoming(&s, &id, &m)),
-        Err(r) => r,
+        Err(e) => reply(Err(e)),
     }
 }
 
@@ -201,7 +201,7 @@ pub fn incoming_bulk_direct(
 pub(crate) async fn incoming_bulk(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
     let m = match body_object(&body) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(e) => return reply(Err(e)),
     };
     let count = m
         .get("count")
@@ -219,7 +219,7 @@ pub(crate) async fn incoming_bulk(State(s): S, Path(id): Path<String>, body: Byt
 pub(crate) async fn echo(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
     let m = match body_object(&body) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(e) => return reply(Err(e)),
     };
     let on = m.get("enabled").and_then(Value::as_bool).unwrap_or(true);
     reply(with_instance(&s, &id, |_, i| {

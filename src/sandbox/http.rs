@@ -191,11 +191,14 @@ async fn receive(s: &Arc<Shared>, id: &str, input: &Input) -> Response {
 }
 
 async fn parse_input(method: &str, headers: &HeaderMap, bytes: &Bytes) -> Result<Input, ApiError> {
-    let ct = headers
+    let mut ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    if let Some(boundary) = sniff_multipart_boundary(&ct, bytes) {
+        ct = format!("multipart/form-data; boundary={boundary}");
+    }
     let mut input = Input::default();
     if ct.starts_with("multipart/form-data") {
         let req = Request::builder()
@@ -258,6 +261,23 @@ async fn parse_input(method: &str, headers: &HeaderMap, bytes: &Bytes) -> Result
         }
     }
     Ok(input)
+}
+
+/// The boundary of a multipart body sent under a wrong content type.
+///
+/// The official Python client 1.0.4 keeps `Content-Type: application/json`
+/// in its session headers, so its uploads arrive as multipart bodies labelled
+/// JSON. The sandbox accepts them, as a lenient server would.
+fn sniff_multipart_boundary(ct: &str, body: &[u8]) -> Option<String> {
+    if ct.starts_with("multipart/") || !body.starts_with(b"--") {
+        return None;
+    }
+    let line_end = body.windows(2).position(|w| w == b"\r\n")?;
+    let boundary = std::str::from_utf8(&body[2..line_end]).ok()?;
+    let next = &body[line_end + 2..];
+    let looks_multipart =
+        next.len() > 31 && next[..31].eq_ignore_ascii_case(b"content-disposition: form-data;");
+    (looks_multipart && !boundary.is_empty() && boundary.len() <= 70).then(|| boundary.to_string())
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -384,13 +404,13 @@ async fn file(State(s): S, Path((key, _name)): Path<(String, String)>) -> Respon
 }
 
 /// A JSON object from a control request body (empty body = `{}`).
-pub fn body_object(bytes: &Bytes) -> Result<Map<String, Value>, Response> {
+pub fn body_object(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(m)) => Ok(m),
-        _ => Err(error(400, "expected a JSON object")),
+        _ => Err(bad("expected a JSON object")),
     }
 }
 

@@ -33,7 +33,10 @@ pub fn client(sb: &Sandbox) -> Client {
 /// The path of the cdylib built next to the test binaries.
 pub fn cdylib_path() -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target/<profile>");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target/<profile>");
     let name = if cfg!(windows) {
         "sdkwa1c.dll"
     } else if cfg!(target_os = "macos") {
@@ -42,6 +45,10 @@ pub fn cdylib_path() -> std::path::PathBuf {
         "libsdkwa1c.so"
     };
     let p = dir.join(name);
-    assert!(p.exists(), "{} was not built: run the tests with cargo test", p.display());
+    assert!(
+        p.exists(),
+        "{} was not built: run the tests with cargo test",
+        p.display()
+    );
     p
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every check of the project: format, lints, the header, all tests.
+# Installs what the tests need first (idempotent). Usage: scripts/test-all.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "prerequisites"
+PYTHON=${PYTHON:-python3}
+if ! command -v cc >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null
+fi
+if ! "$PYTHON" -c "import sdkwa" >/dev/null 2>&1; then
+  # The official sdkwa client: the independent check of the sandbox's protocol.
+  "$PYTHON" -m pip install -q --disable-pip-version-check sdkwa-whatsapp-api-client
+fi
+export PYTHON
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (add-in build and with the sandbox)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --features sandbox -- -D warnings
+
+step "cargo test --features sandbox"
+cargo test --features sandbox 2>&1 | tee target/test-output.txt
+summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
+
+step "header is current"
+git diff --exit-code -- include/sdkwa1c.h || { echo "include/sdkwa1c.h changed: commit it"; exit 1; }
+
+printf '\nAll checks: %s\n' "$summary"

@@ -1,0 +1,351 @@
+//! The C ABI exercised through the built cdylib with libloading, as a C
+//! host would: symbols, result codes, strings, NULLs, threads.
+
+mod common;
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+
+use libloading::{Library, Symbol};
+use sdkwa1c::sandbox::{Sandbox, DEFAULT_ID};
+use serde_json::Value;
+
+type Opaque = std::ffi::c_void;
+type NewFn = unsafe extern "C" fn(*const c_char) -> *mut Opaque;
+type FreeFn = unsafe extern "C" fn(*mut Opaque);
+type CallFn =
+    unsafe extern "C" fn(*const Opaque, *const c_char, *const c_char, *mut *mut c_char) -> i32;
+type SendFn =
+    unsafe extern "C" fn(*const Opaque, *const c_char, *const c_char, *mut *mut c_char) -> i32;
+type UploadFn = unsafe extern "C" fn(
+    *const Opaque,
+    *const c_char,
+    *const c_char,
+    *const c_char,
+    *const c_char,
+    *mut *mut c_char,
+) -> i32;
+type ReceiveFn = unsafe extern "C" fn(*const Opaque, u32, *mut *mut c_char) -> i32;
+type DeleteFn = unsafe extern "C" fn(*const Opaque, i64, *mut *mut c_char) -> i32;
+type NoArgFn = unsafe extern "C" fn(*const Opaque, *mut *mut c_char) -> i32;
+type StrFreeFn = unsafe extern "C" fn(*mut c_char);
+type NameFn = unsafe extern "C" fn(i32) -> *const c_char;
+type StaticFn = unsafe extern "C" fn() -> *const c_char;
+
+/// The loaded library and a client on it.
+struct Abi {
+    lib: Library,
+}
+
+impl Abi {
+    fn load() -> Abi {
+        // SAFETY: loading our own cdylib; its initializers are Rust statics only.
+        let lib = unsafe { Library::new(common::cdylib_path()) }.expect("cdylib loads");
+        Abi { lib }
+    }
+
+    fn sym<T>(&self, name: &str) -> Symbol<'_, T> {
+        // SAFETY: the types above mirror include/sdkwa1c.h.
+        unsafe { self.lib.get(name.as_bytes()) }.unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn new_client(&self, config: &str) -> *mut Opaque {
+        let c = CString::new(config).unwrap();
+        // SAFETY: a valid C string.
+        unsafe { self.sym::<NewFn>("sdkwa_client_new")(c.as_ptr()) }
+    }
+
+    fn last_error(&self) -> String {
+        // SAFETY: returns a thread-local C string valid until the next call.
+        unsafe { CStr::from_ptr(self.sym::<StaticFn>("sdkwa_last_error")()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Takes ownership of an output string and frees it through the library.
+    fn take(&self, out: *mut c_char) -> String {
+        assert!(!out.is_null(), "out_json is always set");
+        // SAFETY: a string returned by the library, freed once below.
+        let s = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_string();
+        // SAFETY: returned by the library, not freed before.
+        unsafe { self.sym::<StrFreeFn>("sdkwa_string_free")(out) };
+        s
+    }
+
+    fn call(&self, client: *const Opaque, method: &str, params: Option<&str>) -> (i32, Value) {
+        let m = CString::new(method).unwrap();
+        let p = params.map(|p| CString::new(p).unwrap());
+        let mut out = ptr::null_mut();
+        // SAFETY: valid pointers as the header requires.
+        let code = unsafe {
+            self.sym::<CallFn>("sdkwa_call")(
+                client,
+                m.as_ptr(),
+                p.as_ref().map_or(ptr::null(), |p| p.as_ptr()),
+                &mut out,
+            )
+        };
+        (code, serde_json::from_str(&self.take(out)).unwrap())
+    }
+
+    fn free_client(&self, c: *mut Opaque) {
+        // SAFETY: a client from sdkwa_client_new, freed once.
+        unsafe { self.sym::<FreeFn>("sdkwa_client_free")(c) }
+    }
+}
+
+fn config_json(sb: &Sandbox) -> String {
+    format!(
+        r#"{{"idInstance":"{DEFAULT_ID}","apiToken":"{}","apiUrl":"{}","timeoutSeconds":5,"language":"ru"}}"#,
+        sdkwa1c::sandbox::DEFAULT_TOKEN,
+        sb.url()
+    )
+}
+
+#[test]
+fn static_strings_and_result_names() {
+    let abi = Abi::load();
+    // SAFETY: static strings.
+    let v = unsafe { CStr::from_ptr(abi.sym::<StaticFn>("sdkwa_version")()) };
+    assert_eq!(v.to_str().unwrap(), sdkwa1c::VERSION);
+    let name = |c| {
+        unsafe { CStr::from_ptr(abi.sym::<NameFn>("sdkwa_result_name")(c)) }
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(name(0), "SDKWA_OK");
+    assert_eq!(name(3), "SDKWA_ERR_UNAUTHORIZED");
+    assert_eq!(name(13), "SDKWA_ERR_INTERNAL");
+    assert_eq!(name(-5), "SDKWA_UNKNOWN");
+    assert_eq!(name(i32::MAX), "SDKWA_UNKNOWN");
+}
+
+#[test]
+fn client_new_reports_bad_configuration() {
+    let abi = Abi::load();
+    assert!(abi.new_client("not json").is_null());
+    assert!(
+        abi.last_error().contains("config_json"),
+        "{}",
+        abi.last_error()
+    );
+    assert!(abi.new_client(r#"{"idInstance":"1"}"#).is_null());
+    assert!(
+        abi.last_error().contains("apiToken"),
+        "{}",
+        abi.last_error()
+    );
+    assert!(abi
+        .new_client(r#"{"idInstance":"1","apiToken":"t","timeout":5}"#)
+        .is_null());
+    assert!(
+        abi.last_error().contains("'timeout'"),
+        "{}",
+        abi.last_error()
+    );
+    // SAFETY: NULL is allowed and reported.
+    assert!(unsafe { abi.sym::<NewFn>("sdkwa_client_new")(ptr::null()) }.is_null());
+    assert!(abi.last_error().contains("NULL"));
+    // Freeing NULL is a no-op.
+    abi.free_client(ptr::null_mut());
+    // SAFETY: NULL string free is a no-op.
+    unsafe { abi.sym::<StrFreeFn>("sdkwa_string_free")(ptr::null_mut()) };
+}
+
+#[test]
+fn generic_call_success_and_errors() {
+    let sb = common::sandbox();
+    let abi = Abi::load();
+    let c = abi.new_client(&config_json(&sb));
+    assert!(!c.is_null(), "{}", abi.last_error());
+
+    let (code, v) = abi.call(
+        c,
+        "sendMessage",
+        Some(r#"{"chatId":"+7 900 123-45-67","message":"из C"}"#),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["idMessage"].as_str().unwrap().len(), 32);
+    assert_eq!(abi.last_error(), "");
+    assert_eq!(sb.messages(DEFAULT_ID)[0]["chatId"], "79001234567@c.us");
+
+    let (code, v) = abi.call(c, "getContacts", None);
+    assert_eq!(code, 0);
+    assert!(v.as_array().unwrap().len() >= 3);
+
+    let (code, v) = abi.call(c, "sendMessage", Some(r#"{"chatId":"79001234567"}"#));
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["kind"], "invalidArgument");
+    assert!(
+        v["message"].as_str().unwrap().contains("«message»"),
+        "Russian texts by the language key: {v}"
+    );
+    assert!(abi.last_error().contains("«message»"));
+
+    let (code, v) = abi.call(
+        c,
+        "getGroupData",
+        Some(r#"{"groupId":"120363000000000001@g.us"}"#),
+    );
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(v["status"], 400);
+    assert!(v["serviceMessage"].as_str().unwrap().contains("not found"));
+
+    let (code, v) = abi.call(c, "noSuchMethodAnywhere", None);
+    assert_eq!(code, 4, "{v}");
+
+    // NULL method, NULL out, NULL client, invalid UTF-8.
+    let mut out = ptr::null_mut();
+    // SAFETY: NULL method is reported, out is valid.
+    let code = unsafe { abi.sym::<CallFn>("sdkwa_call")(c, ptr::null(), ptr::null(), &mut out) };
+    assert_eq!(code, 1);
+    assert!(abi.take(out).contains("method"));
+    // SAFETY: NULL out is reported without writing.
+    let code = unsafe {
+        abi.sym::<CallFn>("sdkwa_call")(c, c"getContacts".as_ptr(), ptr::null(), ptr::null_mut())
+    };
+    assert_eq!(code, 1);
+    assert!(abi.last_error().contains("out_json"));
+    let mut out = ptr::null_mut();
+    // SAFETY: NULL client is reported.
+    let code = unsafe {
+        abi.sym::<CallFn>("sdkwa_call")(ptr::null(), c"getContacts".as_ptr(), ptr::null(), &mut out)
+    };
+    assert_eq!(code, 1);
+    assert!(abi.take(out).contains("client"));
+    let bad = [0x73u8, 0xff, 0xfe, 0x00];
+    let mut out = ptr::null_mut();
+    // SAFETY: a NUL-terminated byte string that is not UTF-8.
+    let code =
+        unsafe { abi.sym::<CallFn>("sdkwa_call")(c, bad.as_ptr().cast(), ptr::null(), &mut out) };
+    assert_eq!(code, 1);
+    assert!(abi.take(out).contains("UTF-8"));
+    abi.free_client(c);
+}
+
+#[test]
+fn typed_shortcuts() {
+    let sb = common::sandbox();
+    sb.set_echo(DEFAULT_ID, true);
+    let abi = Abi::load();
+    let c = abi.new_client(&config_json(&sb));
+    let mut out = ptr::null_mut();
+
+    // SAFETY (all calls below): valid client, C strings and out pointer.
+    let code = unsafe { abi.sym::<NoArgFn>("sdkwa_get_state_instance")(c, &mut out) };
+    assert_eq!(
+        (code, abi.take(out)),
+        (0, r#"{"stateInstance":"authorized"}"#.to_string())
+    );
+    let code = unsafe { abi.sym::<NoArgFn>("sdkwa_qr")(c, &mut out) };
+    assert_eq!(code, 0);
+    assert!(abi.take(out).contains("alreadyLogged"));
+
+    let code = unsafe {
+        abi.sym::<SendFn>("sdkwa_send_message")(
+            c,
+            c"79007654321".as_ptr(),
+            c"ping".as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(code, 0);
+    let sent: Value = serde_json::from_str(&abi.take(out)).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("price.pdf");
+    std::fs::write(&path, b"%PDF").unwrap();
+    let cpath = CString::new(path.to_str().unwrap()).unwrap();
+    let code = unsafe {
+        abi.sym::<UploadFn>("sdkwa_send_file_by_upload")(
+            c,
+            c"79007654321".as_ptr(),
+            cpath.as_ptr(),
+            ptr::null(),
+            c"прайс".as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(code, 0);
+    assert!(abi.take(out).contains("price.pdf"));
+    let code = unsafe {
+        abi.sym::<UploadFn>("sdkwa_send_file_by_upload")(
+            c,
+            c"79007654321".as_ptr(),
+            c"/no/such.pdf".as_ptr(),
+            ptr::null(),
+            ptr::null(),
+            &mut out,
+        )
+    };
+    assert_eq!(code, 12, "SDKWA_ERR_IO");
+    assert!(abi.take(out).contains("/no/such.pdf"));
+
+    // Drain: outgoing notification, then the echo; delete each after reading it.
+    let mut texts = Vec::new();
+    loop {
+        let code = unsafe { abi.sym::<ReceiveFn>("sdkwa_receive_notification")(c, 1, &mut out) };
+        assert_eq!(code, 0);
+        let n: Value = serde_json::from_str(&abi.take(out)).unwrap();
+        if n.is_null() {
+            break;
+        }
+        texts.push(n["body"]["typeWebhook"].as_str().unwrap().to_string());
+        let code = unsafe {
+            abi.sym::<DeleteFn>("sdkwa_delete_notification")(
+                c,
+                n["receiptId"].as_i64().unwrap(),
+                &mut out,
+            )
+        };
+        assert_eq!(code, 0);
+        assert_eq!(abi.take(out), r#"{"result":true}"#);
+    }
+    assert_eq!(texts[0], "outgoingAPIMessageReceived");
+    assert_eq!(texts[1], "incomingMessageReceived");
+    assert_eq!(texts.len(), 3, "text, echo, file: {texts:?}");
+    assert!(sent["idMessage"].is_string());
+    abi.free_client(c);
+}
+
+#[test]
+fn eight_threads_share_one_client() {
+    const THREADS: usize = 8;
+    const CALLS: usize = 50;
+    let sb = common::sandbox();
+    let abi = Abi::load();
+    let c = abi.new_client(&config_json(&sb)) as usize;
+    let ids = std::sync::Mutex::new(std::collections::HashSet::new());
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let (abi, ids) = (&abi, &ids);
+            s.spawn(move || {
+                for i in 0..CALLS {
+                    let text =
+                        format!("{{\"chatId\":\"7900100{t:04}\",\"message\":\"t{t} #{i}\"}}");
+                    let (code, v) = abi.call(c as *const Opaque, "sendMessage", Some(&text));
+                    assert_eq!(code, 0, "{v}");
+                    assert!(ids
+                        .lock()
+                        .unwrap()
+                        .insert(v["idMessage"].as_str().unwrap().to_string()));
+                    let (code, v) = abi.call(
+                        c as *const Opaque,
+                        "getChatHistory",
+                        Some(&format!("{{\"chatId\":\"7900100{t:04}\",\"count\":1}}")),
+                    );
+                    assert_eq!(code, 0);
+                    assert_eq!(
+                        v[0]["textMessage"],
+                        format!("t{t} #{i}"),
+                        "each thread reads its own last message"
+                    );
+                }
+            });
+        }
+    });
+    assert_eq!(ids.lock().unwrap().len(), THREADS * CALLS);
+    assert_eq!(sb.messages(DEFAULT_ID).len(), THREADS * CALLS);
+    abi.free_client(c as *mut Opaque);
+}
