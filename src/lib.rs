@@ -8,6 +8,7 @@
 //! * `sandbox` (feature `sandbox`): an sdkwa-compatible local server for
 //!   offline development and tests.
 
+pub mod addin;
 pub mod api;
 pub mod ffi;
 #[cfg(feature = "sandbox")]

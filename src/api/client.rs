@@ -17,6 +17,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
+use super::cancel::Cancel;
 use super::config::Config;
 use super::error::{Error, ErrorKind, Result};
 use super::lang::Text;
@@ -92,6 +93,26 @@ impl Client {
     pub(crate) fn execute(&self, req: Request) -> Result<String> {
         self.runtime
             .block_on(self.execute_async(&req))
+            .map_err(|e| e.redacted(&self.config.api_token))
+    }
+
+    /// Like [`Client::execute`], but returns `Ok(None)` as soon as `cancel`
+    /// is raised, abandoning the request.
+    pub(crate) fn execute_cancellable(
+        &self,
+        req: Request,
+        cancel: &Cancel,
+    ) -> Result<Option<String>> {
+        if cancel.is_cancelled() {
+            return Ok(None);
+        }
+        self.runtime
+            .block_on(async {
+                tokio::select! {
+                    r = self.execute_async(&req) => r.map(Some),
+                    _ = cancel.cancelled() => Ok(None),
+                }
+            })
             .map_err(|e| e.redacted(&self.config.api_token))
     }
 

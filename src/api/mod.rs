@@ -1,6 +1,7 @@
 //! The core: a safe, synchronous Rust client for the sdkwa REST API.
 //! Nothing here knows about 1C or C.
 
+pub mod cancel;
 pub mod chat;
 mod client;
 pub mod config;
@@ -13,12 +14,13 @@ mod request;
 pub mod secret;
 pub mod spec;
 
+pub use cancel::Cancel;
 pub use client::Client;
 pub use config::{Config, Messenger};
 pub use error::{Error, ErrorKind, Result};
 pub use file::FileSource;
 pub use lang::{Lang, Text};
 pub use methods::*;
-pub use params::list_from_text;
+pub use params::{list_from_text, params_from_text};
 pub use secret::Secret;
 pub use spec::HttpMethod;

@@ -57,6 +57,21 @@ impl Client {
         self.execute(req)
     }
 
+    /// Like [`Client::call_params`], but returns `Ok(None)` at once when
+    /// `cancel` is raised (the request is abandoned).
+    pub fn call_params_cancellable(
+        &self,
+        method: &str,
+        params: Map<String, Value>,
+        cancel: &super::cancel::Cancel,
+    ) -> Result<Option<String>> {
+        let req = prepare(method, params, None, None).map_err(|e| match e.method() {
+            Some(_) => e,
+            None => e.with_method(method.trim()),
+        })?;
+        self.execute_cancellable(req, cancel)
+    }
+
     /// Calls a method with a serializable request and decodes the answer.
     pub(crate) fn typed<T: DeserializeOwned>(
         &self,

@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::JsonObject;
+use crate::api::cancel::Cancel;
 use crate::api::client::{decode, Client};
 use crate::api::error::Result;
+use crate::api::params::prepare;
 use crate::api::params::MAX_RECEIVE_WAIT_SECS;
 
 /// One queued notification: hand it over, then delete it by `receipt_id`.
@@ -74,6 +76,21 @@ impl Client {
             None,
             None,
         )
+    }
+
+    /// Like [`Client::receive_notification_text`], but gives up at once
+    /// (`Ok(None)`) when `cancel` is raised: for background receivers that
+    /// must stop promptly.
+    pub fn receive_notification_cancellable(
+        &self,
+        wait: Duration,
+        cancel: &Cancel,
+    ) -> Result<Option<String>> {
+        let secs = wait.as_secs().min(MAX_RECEIVE_WAIT_SECS);
+        let mut params = serde_json::Map::new();
+        params.insert("receiveTimeout".into(), secs.into());
+        let req = prepare("receiveNotification", params, None, None)?;
+        self.execute_cancellable(req, cancel)
     }
 
     /// `deleteNotification/{receiptId}`: `{result}`.

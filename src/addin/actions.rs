@@ -1,0 +1,384 @@
+//! What the table's custom rows and properties do.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::component::{Call, Component};
+use super::messages;
+use super::receiver::Receiver;
+use super::variant::{Arg, Ret};
+use crate::api::{Error, ErrorKind, HttpMethod, Messenger, Secret, Text};
+
+type R = Result<Ret, Error>;
+
+fn text_prop(arg: &Arg, name: &str) -> Result<String, Error> {
+    match arg {
+        Arg::Str(s) => Ok(s.trim().to_string()),
+        Arg::Int(i) => Ok(i.to_string()),
+        Arg::Num(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(format!("{f:.0}")),
+        Arg::Empty => Ok(String::new()),
+        _ => Err(messages::bad_property(name, "a String", "Строка")),
+    }
+}
+
+pub fn get_id(c: &Component) -> Ret {
+    Ret::Str(c.settings.id.clone())
+}
+pub fn set_id(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    c.settings.id = text_prop(a, "IdInstance")?;
+    c.settings_changed();
+    Ok(())
+}
+pub fn get_token(c: &Component) -> Ret {
+    Ret::Str(c.settings.token.masked())
+}
+pub fn set_token(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    c.settings.token = Secret::new(text_prop(a, "ApiToken")?);
+    c.settings_changed();
+    Ok(())
+}
+pub fn get_url(c: &Component) -> Ret {
+    Ret::Str(c.settings.url.clone())
+}
+pub fn set_url(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    let url = text_prop(a, "ApiUrl")?;
+    c.settings.url = if url.is_empty() {
+        crate::api::config::DEFAULT_API_URL.to_string()
+    } else {
+        url
+    };
+    c.settings_changed();
+    Ok(())
+}
+pub fn get_messenger(c: &Component) -> Ret {
+    Ret::Str(c.settings.messenger.as_str().to_string())
+}
+pub fn set_messenger(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    c.settings.messenger = Messenger::parse(&text_prop(a, "Messenger")?, "Мессенджер/Messenger")?;
+    c.settings_changed();
+    Ok(())
+}
+pub fn get_user_id(c: &Component) -> Ret {
+    Ret::Str(c.settings.user_id.clone())
+}
+pub fn set_user_id(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    c.settings.user_id = text_prop(a, "UserId")?;
+    c.settings_changed();
+    Ok(())
+}
+pub fn get_user_token(c: &Component) -> Ret {
+    Ret::Str(c.settings.user_token.masked())
+}
+pub fn set_user_token(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    c.settings.user_token = Secret::new(text_prop(a, "UserToken")?);
+    c.settings_changed();
+    Ok(())
+}
+pub fn get_timeout(c: &Component) -> Ret {
+    Ret::Int(c.settings.timeout as i32)
+}
+pub fn set_timeout(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    let secs = match a {
+        Arg::Int(i) => *i as f64,
+        Arg::Num(f) => *f,
+        Arg::Str(s) => s.trim().parse().unwrap_or(-1.0),
+        _ => -1.0,
+    };
+    if !(1.0..=3600.0).contains(&secs) {
+        return Err(messages::bad_property(
+            "Timeout",
+            "a number of seconds from 1 to 3600",
+            "число секунд от 1 до 3600",
+        ));
+    }
+    c.settings.timeout = secs.round() as u32;
+    c.settings_changed();
+    Ok(())
+}
+pub fn get_proxy(c: &Component) -> Ret {
+    Ret::Str(c.settings.proxy.clone())
+}
+pub fn set_proxy(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    c.settings.proxy = text_prop(a, "Proxy")?;
+    c.settings_changed();
+    Ok(())
+}
+pub fn get_throw(c: &Component) -> Ret {
+    Ret::Bool(c.settings.throw_errors)
+}
+pub fn set_throw(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    c.settings.throw_errors = match a {
+        Arg::Bool(b) => *b,
+        Arg::Int(i) => *i != 0,
+        _ => return Err(messages::bad_property("ThrowErrors", "Boolean", "Булево")),
+    };
+    Ok(())
+}
+pub fn get_last_error(c: &Component) -> Ret {
+    Ret::Str(c.last_error())
+}
+pub fn get_version(_: &Component) -> Ret {
+    Ret::Str(crate::VERSION.to_string())
+}
+
+pub fn qr_image(c: &mut Component, _: &Call) -> R {
+    Ok(Ret::Blob(c.client()?.qr_png()?))
+}
+
+pub fn check_connection(c: &mut Component, _: &Call) -> R {
+    Ok(Ret::Bool(c.client()?.get_state_instance()?.is_authorized()))
+}
+
+pub fn set_settings(c: &mut Component, call: &Call) -> R {
+    let text = call.text(0)?;
+    let map = crate::api::params_from_text(Some(&text)).map_err(|_| {
+        Error::invalid_argument(
+            "Настройки/Settings",
+            "expected a JSON object of settings",
+            "ожидается JSON-объект настроек",
+        )
+    })?;
+    c.client()?
+        .call_params("setSettings", map, None, None)
+        .map(Ret::Str)
+}
+
+fn file_call(
+    c: &mut Component,
+    method: &str,
+    mut params: Map<String, Value>,
+    file: crate::api::FileSource,
+) -> R {
+    if let crate::api::FileSource::Bytes { file_name, .. } = &file {
+        params
+            .entry("fileName")
+            .or_insert_with(|| Value::String(file_name.clone()));
+    }
+    c.client()?
+        .call_params(method, params, Some(file), None)
+        .map(Ret::Str)
+}
+
+pub fn set_profile_picture(c: &mut Component, call: &Call) -> R {
+    let file = call.file(0, "picture.jpg")?;
+    file_call(c, "setProfilePicture", Map::new(), file)
+}
+
+pub fn set_group_picture(c: &mut Component, call: &Call) -> R {
+    let mut p = Map::new();
+    p.insert("groupId".into(), call.json(0)?);
+    let file = call.file(1, "picture.jpg")?;
+    file_call(c, "setGroupPicture", p, file)
+}
+
+pub fn send_to_group(c: &mut Component, call: &Call) -> R {
+    let group = crate::api::chat::group_id(&call.text(0)?, "ИдГруппы/GroupId")?;
+    let mut p = Map::new();
+    p.insert("chatId".into(), Value::String(group));
+    p.insert("message".into(), call.json(1)?);
+    c.client()?
+        .call_params("sendMessage", p, None, None)
+        .map(Ret::Str)
+}
+
+pub fn send_file_by_upload(c: &mut Component, call: &Call) -> R {
+    let name = call.text(2)?;
+    let file = call.file(1, if name.is_empty() { "file" } else { &name })?;
+    let mut p = Map::new();
+    p.insert("chatId".into(), call.json(0)?);
+    if !name.is_empty() {
+        p.insert("fileName".into(), Value::String(name));
+    }
+    let caption = call.text(3)?;
+    if !caption.is_empty() {
+        p.insert("caption".into(), Value::String(caption));
+    }
+    file_call(c, "sendFileByUpload", p, file)
+}
+
+pub fn upload_file(c: &mut Component, call: &Call) -> R {
+    let file = call.file(0, "file")?;
+    c.client()?
+        .call_params("uploadFile", Map::new(), Some(file), None)
+        .map(Ret::Str)
+}
+
+pub fn send_contact(c: &mut Component, call: &Call) -> R {
+    let mut contact = Map::new();
+    for (i, key) in [
+        (1, "phoneContact"),
+        (2, "firstName"),
+        (3, "middleName"),
+        (4, "lastName"),
+        (5, "company"),
+    ] {
+        let v = call.json(i)?;
+        if v != Value::String(String::new()) {
+            contact.insert(key.into(), v);
+        }
+    }
+    let mut p = Map::new();
+    p.insert("chatId".into(), call.json(0)?);
+    p.insert("contact".into(), Value::Object(contact));
+    c.client()?
+        .call_params("sendContact", p, None, None)
+        .map(Ret::Str)
+}
+
+pub fn receive_notification(c: &mut Component, call: &Call) -> R {
+    let wait = call.json(0)?.as_i64().unwrap_or(5).clamp(0, 60) as u64;
+    let text = c
+        .client()?
+        .receive_notification_text(Duration::from_secs(wait))?;
+    // "Nothing came" is an empty string: `Если Ответ <> "" Тогда` reads naturally in 1C.
+    Ok(Ret::Str(if text == "null" { String::new() } else { text }))
+}
+
+pub fn start_notifications(c: &mut Component, _: &Call) -> R {
+    if c.receiver.as_ref().is_some_and(Receiver::is_running) {
+        return Ok(Ret::Empty);
+    }
+    c.stop_receiver();
+    let client = c.client()?;
+    let host = c.host.ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            Text::new(
+                "Background receiving needs the 1C connection (Init was not called by the host)",
+                "Фоновое получение требует подключения 1С (хост не вызвал Init)",
+            ),
+        )
+    })?;
+    c.receiver = Some(Receiver::start(client, host, c.last_error.clone(), c.lang));
+    Ok(Ret::Empty)
+}
+
+pub fn stop_notifications(c: &mut Component, _: &Call) -> R {
+    c.stop_receiver();
+    Ok(Ret::Empty)
+}
+
+pub fn call_method(c: &mut Component, call: &Call) -> R {
+    let method = call.text(0)?;
+    let body = call.text(1)?;
+    let http_text = call.text(2)?;
+    let http = HttpMethod::parse(&http_text).ok_or_else(|| {
+        Error::invalid_argument(
+            "HTTPМетод/HttpMethod",
+            "expected GET, POST or DELETE",
+            "ожидается GET, POST или DELETE",
+        )
+    })?;
+    let params = crate::api::params_from_text(Some(&body))?;
+    c.client()?
+        .call_params(&method, params, None, Some(http))
+        .map(Ret::Str)
+}
+
+/// Validates a webhook received by a 1C HTTP service and returns its body.
+pub fn parse_webhook(_: &mut Component, call: &Call) -> R {
+    let body = call.text(0)?;
+    let expected = call.text(1)?;
+    let header = call.text(2)?;
+    if !expected.is_empty() {
+        let given = header.trim();
+        let given = given.strip_prefix("Bearer ").unwrap_or(given).trim();
+        // Constant-time comparison: the token must not leak through timing.
+        let ok = given.len() == expected.len()
+            && given
+                .bytes()
+                .zip(expected.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !ok {
+            return Err(messages::webhook_token());
+        }
+    }
+    let v: Value =
+        serde_json::from_str(&body).map_err(|e| messages::webhook_body(&e.to_string()))?;
+    // The queue's form {receiptId, body} and the webhook's bare body are both accepted.
+    let inner = match v.get("body") {
+        Some(b) if v.get("receiptId").is_some() => b.clone(),
+        _ => v,
+    };
+    match inner.get("typeWebhook").and_then(Value::as_str) {
+        Some(t) if !t.is_empty() => Ok(Ret::Str(inner.to_string())),
+        _ => Err(messages::webhook_body("no typeWebhook field")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addin::table;
+
+    fn run(f: fn(&mut Component, &Call) -> R, name: &str, args: Vec<Arg>) -> R {
+        let m = table::METHODS.iter().find(|m| m.en == name).unwrap();
+        let mut c = Component::default();
+        f(
+            &mut c,
+            &Call {
+                method: m,
+                args,
+                lang: crate::api::Lang::Ru,
+            },
+        )
+    }
+
+    #[test]
+    fn webhook_token_and_shape() {
+        let body = r#"{"typeWebhook":"incomingMessageReceived","idMessage":"X"}"#;
+        let ok = run(
+            parse_webhook,
+            "ParseWebhook",
+            vec![
+                Arg::Str(body.into()),
+                Arg::Str("tok".into()),
+                Arg::Str("Bearer tok".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            ok,
+            Ret::Str(serde_json::from_str::<Value>(body).unwrap().to_string())
+        );
+        let e = run(
+            parse_webhook,
+            "ParseWebhook",
+            vec![
+                Arg::Str(body.into()),
+                Arg::Str("tok".into()),
+                Arg::Str("Bearer bad".into()),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unauthorized);
+        let e = run(
+            parse_webhook,
+            "ParseWebhook",
+            vec![
+                Arg::Str("{}".into()),
+                Arg::Str("".into()),
+                Arg::Str("".into()),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        let queued = r#"{"receiptId":1,"body":{"typeWebhook":"stateInstanceChanged"}}"#;
+        let ok = run(
+            parse_webhook,
+            "ParseWebhook",
+            vec![
+                Arg::Str(queued.into()),
+                Arg::Str("".into()),
+                Arg::Str("".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            ok,
+            Ret::Str(r#"{"typeWebhook":"stateInstanceChanged"}"#.into())
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! The host's `IMemoryManager`: everything handed to 1C is allocated here,
+//! because 1C frees it with the same manager.
+
+use std::ffi::{c_ulong, c_void};
+use std::ptr;
+
+/// The host's memory manager vtable (one destructor slot with MSVC, two with Itanium).
+#[repr(C)]
+struct MemoryManagerVtable {
+    dtor: usize,
+    #[cfg(not(windows))]
+    dtor2: usize,
+    alloc_memory: unsafe extern "system" fn(*const c_void, *mut *mut c_void, c_ulong) -> bool,
+    free_memory: unsafe extern "system" fn(*const c_void, *mut *mut c_void),
+}
+
+/// A handle to the host's `IMemoryManager` (given by `setMemManager`).
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryManager {
+    this: *const c_void,
+}
+
+// SAFETY: the host's memory manager is a process-wide allocator that 1C
+// documents as usable from the add-in's threads; the handle is only a pointer.
+unsafe impl Send for MemoryManager {}
+// SAFETY: as above; the handle has no interior state of its own.
+unsafe impl Sync for MemoryManager {}
+
+/// The longest string or blob handed to 1C (a `u32` length, in bytes).
+const MAX_LEN: usize = u32::MAX as usize / 2;
+
+impl MemoryManager {
+    /// Wraps the pointer 1C passed to `setMemManager`; `None` for NULL.
+    pub fn new(this: *const c_void) -> Option<MemoryManager> {
+        (!this.is_null()).then_some(MemoryManager { this })
+    }
+
+    fn alloc(&self, bytes: usize) -> Option<*mut c_void> {
+        if bytes == 0 || bytes > MAX_LEN {
+            return None;
+        }
+        let mut out: *mut c_void = ptr::null_mut();
+        // SAFETY: `this` is the host's live IMemoryManager, whose vtable starts
+        // with the destructor slot(s) followed by AllocMemory and FreeMemory.
+        let ok = unsafe {
+            let vt = &**(self.this as *const *const MemoryManagerVtable);
+            (vt.alloc_memory)(self.this, &mut out, bytes as c_ulong)
+        };
+        (ok && !out.is_null()).then_some(out)
+    }
+
+    /// A NUL-terminated UTF-16 copy of `s`: pointer and length in characters.
+    pub fn alloc_wstr(&self, s: &str) -> Option<(*mut u16, u32)> {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        let p = self.alloc((units.len() + 1) * 2)? as *mut u16;
+        // SAFETY: `p` holds units.len() + 1 u16 (just allocated, 2-byte
+        // aligned by any allocator), and does not overlap `units`.
+        unsafe {
+            ptr::copy_nonoverlapping(units.as_ptr(), p, units.len());
+            *p.add(units.len()) = 0;
+        }
+        Some((p, units.len() as u32))
+    }
+
+    /// A copy of `b`: pointer and length in bytes. An empty blob gets one byte
+    /// so that 1C always receives a valid pointer.
+    pub fn alloc_bytes(&self, b: &[u8]) -> Option<(*mut u8, u32)> {
+        let p = self.alloc(b.len().max(1))? as *mut u8;
+        // SAFETY: `p` holds at least b.len() bytes and does not overlap `b`.
+        unsafe { ptr::copy_nonoverlapping(b.as_ptr(), p, b.len()) };
+        Some((p, b.len() as u32))
+    }
+}

@@ -1,0 +1,111 @@
+//! The add-in's own texts (the core's errors carry their own), in Russian
+//! and English.
+
+use crate::api::{Error, ErrorKind, Text};
+
+/// A parameter of the wrong type.
+pub fn wrong_type(
+    method: &str,
+    n: usize,
+    param: &Text,
+    expected: &Text,
+    got_ru: &str,
+    got_en: &str,
+) -> Error {
+    Error::new(
+        ErrorKind::InvalidArgument,
+        Text::new(
+            format!(
+                "{method}: parameter {n} '{}' must be {}, got {got_en}",
+                param.en, expected.en
+            ),
+            format!(
+                "{method}: параметр {n} «{}» должен быть: {}, передано: {got_ru}",
+                param.ru, expected.ru
+            ),
+        ),
+    )
+}
+
+/// A required parameter that was omitted.
+pub fn missing(method: &str, n: usize, param: &Text) -> Error {
+    Error::new(
+        ErrorKind::InvalidArgument,
+        Text::new(
+            format!("{method}: parameter {n} '{}' is required", param.en),
+            format!("{method}: параметр {n} «{}» обязателен", param.ru),
+        ),
+    )
+}
+
+/// A number that should be whole (a phone number, a count) has a fraction.
+pub fn not_whole(method: &str, n: usize, param: &Text, value: f64) -> Error {
+    Error::new(
+        ErrorKind::InvalidArgument,
+        Text::new(
+            format!(
+                "{method}: parameter {n} '{}' must be a whole number, got {value}",
+                param.en
+            ),
+            format!(
+                "{method}: параметр {n} «{}» должен быть целым числом, передано {value}",
+                param.ru
+            ),
+        ),
+    )
+}
+
+/// A value a property does not accept.
+pub fn bad_property(name: &str, expected_en: &str, expected_ru: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidArgument,
+        Text::new(
+            format!("Property {name}: expected {expected_en}"),
+            format!("Свойство {name}: ожидается {expected_ru}"),
+        ),
+    )
+}
+
+/// More parameters than the method takes.
+pub fn too_many(method: &str, max: usize, got: usize) -> Error {
+    Error::new(
+        ErrorKind::InvalidArgument,
+        Text::new(
+            format!("{method}: takes at most {max} parameters, got {got}"),
+            format!("{method}: принимает не более {max} параметров, передано {got}"),
+        ),
+    )
+}
+
+/// The webhook token did not match.
+pub fn webhook_token() -> Error {
+    Error::new(
+        ErrorKind::Unauthorized,
+        Text::new(
+            "The webhook's Authorization header does not carry the expected token (webhookUrlToken)",
+            "Заголовок Authorization уведомления не содержит ожидаемый токен (webhookUrlToken)",
+        ),
+    )
+}
+
+/// A webhook body that is not a notification.
+pub fn webhook_body(why: &str) -> Error {
+    Error::new(
+        ErrorKind::Validation,
+        Text::new(
+            format!("The webhook body is not an sdkwa notification: {why}"),
+            format!("Тело уведомления не является уведомлением sdkwa: {why}"),
+        ),
+    )
+}
+
+/// A panic was caught inside the add-in.
+pub fn internal() -> Error {
+    Error::new(
+        ErrorKind::Internal,
+        Text::new(
+            "Internal error in the SDKWA add-in (please report it); 1C keeps running",
+            "Внутренняя ошибка компоненты SDKWA (сообщите разработчикам); работа 1С не нарушена",
+        ),
+    )
+}

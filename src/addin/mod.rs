@@ -1,0 +1,15 @@
+//! The 1C:Enterprise Native API add-in: class `Client`
+//! (`Новый("AddIn.SDKWA.Client")`). One small file per ABI concern; the
+//! methods and properties come from the one table in `table.rs`.
+
+mod actions;
+mod component;
+mod convert;
+pub mod exports;
+mod host;
+mod memory;
+mod messages;
+mod receiver;
+pub mod table;
+pub mod variant;
+mod vtables;

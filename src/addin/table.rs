@@ -1,0 +1,687 @@
+//! The one declarative table of the add-in: every property and method with
+//! its Russian and English name, parameters, defaults and what it calls.
+//! Adding a method is adding a row here.
+
+use super::actions as a;
+use super::component::{Call, Component};
+use super::convert::Kind;
+use super::variant::{Arg, Ret};
+use crate::api::{Error, Text};
+
+/// A parameter's default when 1C omits it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Def {
+    /// Must be given.
+    Required,
+    /// A string (`""` = not sent to the service).
+    Str(&'static str),
+    /// A number.
+    Int(i32),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// One parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// Russian name (for error texts).
+    pub ru: &'static str,
+    /// English name.
+    pub en: &'static str,
+    /// What it accepts.
+    pub kind: Kind,
+    /// Its default.
+    pub default: Def,
+}
+
+impl Param {
+    /// The name in both languages.
+    pub fn text(&self) -> Text {
+        Text::new(self.en, self.ru)
+    }
+}
+
+const fn req(ru: &'static str, en: &'static str, kind: Kind) -> Param {
+    Param {
+        ru,
+        en,
+        kind,
+        default: Def::Required,
+    }
+}
+
+const fn opt(ru: &'static str, en: &'static str, kind: Kind, default: Def) -> Param {
+    Param {
+        ru,
+        en,
+        kind,
+        default,
+    }
+}
+
+/// What a method does.
+#[derive(Clone, Copy)]
+pub enum Action {
+    /// Calls service `method`, parameter i going to field `keys[i]`; returns its JSON.
+    Service {
+        /// The service method.
+        method: &'static str,
+        /// The JSON field of each parameter.
+        keys: &'static [&'static str],
+    },
+    /// Anything else.
+    Custom(fn(&mut Component, &Call) -> Result<Ret, Error>),
+}
+
+/// What a method gives back to 1C.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returns {
+    /// A JSON string (errors come back as error JSON when exceptions are off).
+    Json,
+    /// Булево.
+    Bool,
+    /// ДвоичныеДанные.
+    Blob,
+    /// Nothing: a procedure.
+    Nothing,
+}
+
+/// One method.
+#[derive(Clone, Copy)]
+pub struct Method {
+    /// Russian name.
+    pub ru: &'static str,
+    /// English name.
+    pub en: &'static str,
+    /// Its parameters.
+    pub params: &'static [Param],
+    /// Its result.
+    pub returns: Returns,
+    /// What it does.
+    pub action: Action,
+}
+
+impl Method {
+    /// `HasRetVal`.
+    pub fn has_ret_val(&self) -> bool {
+        self.returns != Returns::Nothing
+    }
+
+    /// Whether an error may come back as text.
+    pub fn returns_text(&self) -> bool {
+        self.returns == Returns::Json
+    }
+}
+
+/// Reads a property.
+pub type Getter = fn(&Component) -> Ret;
+/// Writes a property; the error explains a bad value.
+pub type Setter = fn(&mut Component, &Arg) -> Result<(), Error>;
+
+/// One property.
+pub struct Prop {
+    /// Russian name.
+    pub ru: &'static str,
+    /// English name.
+    pub en: &'static str,
+    /// Reading it (`None` = write-only).
+    pub get: Option<Getter>,
+    /// Writing it (`None` = read-only).
+    pub set: Option<Setter>,
+}
+
+const CHAT: Param = req("Чат", "Chat", Kind::Chat);
+const PHONE: Param = req("Телефон", "Phone", Kind::Chat);
+const GROUP: Param = req("ИдГруппы", "GroupId", Kind::Text);
+const ID_MESSAGE: Param = req("ИдСообщения", "IdMessage", Kind::Text);
+const FILE: Param = req("Файл", "File", Kind::File);
+const NONE: &[Param] = &[];
+
+const fn svc(
+    ru: &'static str,
+    en: &'static str,
+    params: &'static [Param],
+    method: &'static str,
+    keys: &'static [&'static str],
+) -> Method {
+    Method {
+        ru,
+        en,
+        params,
+        returns: Returns::Json,
+        action: Action::Service { method, keys },
+    }
+}
+
+const fn custom(
+    ru: &'static str,
+    en: &'static str,
+    params: &'static [Param],
+    returns: Returns,
+    f: fn(&mut Component, &Call) -> Result<Ret, Error>,
+) -> Method {
+    Method {
+        ru,
+        en,
+        params,
+        returns,
+        action: Action::Custom(f),
+    }
+}
+
+/// Every property, in `GetPropName` order.
+pub static PROPS: &[Prop] = &[
+    Prop {
+        ru: "IdInstance",
+        en: "IdInstance",
+        get: Some(a::get_id),
+        set: Some(a::set_id),
+    },
+    Prop {
+        ru: "ApiToken",
+        en: "ApiToken",
+        get: Some(a::get_token),
+        set: Some(a::set_token),
+    },
+    Prop {
+        ru: "АдресAPI",
+        en: "ApiUrl",
+        get: Some(a::get_url),
+        set: Some(a::set_url),
+    },
+    Prop {
+        ru: "Мессенджер",
+        en: "Messenger",
+        get: Some(a::get_messenger),
+        set: Some(a::set_messenger),
+    },
+    Prop {
+        ru: "ИдентификаторПользователя",
+        en: "UserId",
+        get: Some(a::get_user_id),
+        set: Some(a::set_user_id),
+    },
+    Prop {
+        ru: "ТокенПользователя",
+        en: "UserToken",
+        get: Some(a::get_user_token),
+        set: Some(a::set_user_token),
+    },
+    Prop {
+        ru: "Таймаут",
+        en: "Timeout",
+        get: Some(a::get_timeout),
+        set: Some(a::set_timeout),
+    },
+    Prop {
+        ru: "Прокси",
+        en: "Proxy",
+        get: Some(a::get_proxy),
+        set: Some(a::set_proxy),
+    },
+    Prop {
+        ru: "ВызыватьИсключения",
+        en: "ThrowErrors",
+        get: Some(a::get_throw),
+        set: Some(a::set_throw),
+    },
+    Prop {
+        ru: "ПоследняяОшибка",
+        en: "LastError",
+        get: Some(a::get_last_error),
+        set: None,
+    },
+    Prop {
+        ru: "Версия",
+        en: "Version",
+        get: Some(a::get_version),
+        set: None,
+    },
+];
+
+/// Every method, in `GetMethodName` order.
+pub static METHODS: &[Method] = &[
+    // authorization and account
+    svc("ПолучитьQRКод", "GetQRCode", NONE, "qr", &[]),
+    custom(
+        "ПолучитьQRКартинку",
+        "GetQRImage",
+        NONE,
+        Returns::Blob,
+        a::qr_image,
+    ),
+    svc(
+        "ПолучитьКодАвторизации",
+        "GetAuthorizationCode",
+        &[PHONE],
+        "getAuthorizationCode",
+        &["phoneNumber"],
+    ),
+    svc(
+        "ЗапроситьКодРегистрации",
+        "RequestRegistrationCode",
+        &[PHONE, opt("Способ", "Method", Kind::Text, Def::Str("sms"))],
+        "requestRegistrationCode",
+        &["phoneNumber", "method"],
+    ),
+    svc(
+        "ОтправитьКодРегистрации",
+        "SendRegistrationCode",
+        &[req("Код", "Code", Kind::Text)],
+        "sendRegistrationCode",
+        &["code"],
+    ),
+    svc(
+        "ПолучитьСостояниеИнстанса",
+        "GetStateInstance",
+        NONE,
+        "getStateInstance",
+        &[],
+    ),
+    custom(
+        "ПроверитьПодключение",
+        "CheckConnection",
+        NONE,
+        Returns::Bool,
+        a::check_connection,
+    ),
+    svc("ПолучитьНастройки", "GetSettings", NONE, "getSettings", &[]),
+    custom(
+        "УстановитьНастройки",
+        "SetSettings",
+        &[req("Настройки", "Settings", Kind::Text)],
+        Returns::Json,
+        a::set_settings,
+    ),
+    svc("ПерезагрузитьИнстанс", "Reboot", NONE, "reboot", &[]),
+    svc("РазлогинитьИнстанс", "Logout", NONE, "logout", &[]),
+    svc(
+        "УстановитьИмяПрофиля",
+        "SetProfileName",
+        &[req("Имя", "Name", Kind::Text)],
+        "setProfileName",
+        &["name"],
+    ),
+    svc(
+        "УстановитьСтатусПрофиля",
+        "SetProfileStatus",
+        &[req("Текст", "Text", Kind::Text)],
+        "setProfileStatus",
+        &["status"],
+    ),
+    custom(
+        "УстановитьКартинкуПрофиля",
+        "SetProfilePicture",
+        &[FILE],
+        Returns::Json,
+        a::set_profile_picture,
+    ),
+    // sending
+    svc(
+        "ОтправитьТекст",
+        "SendMessage",
+        &[
+            CHAT,
+            req("Текст", "Text", Kind::Text),
+            opt(
+                "ИдЦитируемогоСообщения",
+                "QuotedMessageId",
+                Kind::Text,
+                Def::Str(""),
+            ),
+            opt(
+                "ПредпросмотрСсылки",
+                "LinkPreview",
+                Kind::Bool,
+                Def::Bool(true),
+            ),
+        ],
+        "sendMessage",
+        &["chatId", "message", "quotedMessageId", "linkPreview"],
+    ),
+    custom(
+        "ОтправитьТекстВГруппу",
+        "SendMessageToGroup",
+        &[GROUP, req("Текст", "Text", Kind::Text)],
+        Returns::Json,
+        a::send_to_group,
+    ),
+    svc(
+        "ОтправитьВидеоАудиоИзображениеДокументПоURL",
+        "SendFileByUrl",
+        &[
+            CHAT,
+            req("URL", "Url", Kind::Text),
+            req("ИмяФайла", "FileName", Kind::Text),
+            opt("Подпись", "Caption", Kind::Text, Def::Str("")),
+        ],
+        "sendFileByUrl",
+        &["chatId", "urlFile", "fileName", "caption"],
+    ),
+    custom(
+        "ОтправитьВидеоАудиоИзображениеДокумент",
+        "SendFileByUpload",
+        &[
+            CHAT,
+            FILE,
+            opt("ИмяФайла", "FileName", Kind::Text, Def::Str("")),
+            opt("Подпись", "Caption", Kind::Text, Def::Str("")),
+        ],
+        Returns::Json,
+        a::send_file_by_upload,
+    ),
+    svc(
+        "ОтправитьГеолокацию",
+        "SendLocation",
+        &[
+            CHAT,
+            opt("Название", "Name", Kind::Text, Def::Str("")),
+            opt("Адрес", "Address", Kind::Text, Def::Str("")),
+            req("Широта", "Latitude", Kind::Coord),
+            req("Долгота", "Longitude", Kind::Coord),
+        ],
+        "sendLocation",
+        &["chatId", "nameLocation", "address", "latitude", "longitude"],
+    ),
+    custom(
+        "ОтправитьКонтакт",
+        "SendContact",
+        &[
+            CHAT,
+            req("ТелефонКонтакта", "ContactPhone", Kind::Chat),
+            req("Имя", "FirstName", Kind::Text),
+            opt("Отчество", "MiddleName", Kind::Text, Def::Str("")),
+            opt("Фамилия", "LastName", Kind::Text, Def::Str("")),
+            opt("Компания", "Company", Kind::Text, Def::Str("")),
+        ],
+        Returns::Json,
+        a::send_contact,
+    ),
+    custom(
+        "ЗагрузитьФайл",
+        "UploadFile",
+        &[FILE],
+        Returns::Json,
+        a::upload_file,
+    ),
+    // receiving
+    custom(
+        "ПолучитьУведомление",
+        "ReceiveNotification",
+        &[opt("СекундОжидания", "WaitSeconds", Kind::Int, Def::Int(5))],
+        Returns::Json,
+        a::receive_notification,
+    ),
+    svc(
+        "УдалитьУведомление",
+        "DeleteNotification",
+        &[req("ИдУведомления", "ReceiptId", Kind::Int)],
+        "deleteNotification",
+        &["receiptId"],
+    ),
+    custom(
+        "НачатьПолучениеУведомлений",
+        "StartNotifications",
+        NONE,
+        Returns::Nothing,
+        a::start_notifications,
+    ),
+    custom(
+        "ОстановитьПолучениеУведомлений",
+        "StopNotifications",
+        NONE,
+        Returns::Nothing,
+        a::stop_notifications,
+    ),
+    svc(
+        "СкачатьФайл",
+        "DownloadFile",
+        &[CHAT, ID_MESSAGE],
+        "downloadFile",
+        &["chatId", "idMessage"],
+    ),
+    // journals and queue
+    svc(
+        "ПолучитьИсториюСообщенийЧата",
+        "GetChatHistory",
+        &[CHAT, opt("Количество", "Count", Kind::Int, Def::Int(100))],
+        "getChatHistory",
+        &["chatId", "count"],
+    ),
+    svc(
+        "ПоследниеВходящиеСообщения",
+        "LastIncomingMessages",
+        &[opt("Минут", "Minutes", Kind::Int, Def::Int(1440))],
+        "lastIncomingMessages",
+        &["minutes"],
+    ),
+    svc(
+        "ПоследниеИсходящиеСообщения",
+        "LastOutgoingMessages",
+        &[opt("Минут", "Minutes", Kind::Int, Def::Int(1440))],
+        "lastOutgoingMessages",
+        &["minutes"],
+    ),
+    svc(
+        "ПолучитьОчередьСообщений",
+        "ShowMessagesQueue",
+        NONE,
+        "showMessagesQueue",
+        &[],
+    ),
+    svc(
+        "ОчиститьОчередьСообщений",
+        "ClearMessagesQueue",
+        NONE,
+        "clearMessagesQueue",
+        &[],
+    ),
+    // contacts and chats
+    svc("ПолучитьКонтакты", "GetContacts", NONE, "getContacts", &[]),
+    svc("ПолучитьЧаты", "GetChats", NONE, "getChats", &[]),
+    svc(
+        "ПолучитьИнфоКонтакта",
+        "GetContactInfo",
+        &[CHAT],
+        "getContactInfo",
+        &["chatId"],
+    ),
+    svc(
+        "ПолучитьАватар",
+        "GetAvatar",
+        &[CHAT],
+        "getAvatar",
+        &["chatId"],
+    ),
+    svc(
+        "ПроверитьНаличиеWhatsApp",
+        "CheckWhatsapp",
+        &[PHONE],
+        "checkWhatsapp",
+        &["phoneNumber"],
+    ),
+    svc(
+        "ОтметитьЧатПрочитанным",
+        "ReadChat",
+        &[
+            CHAT,
+            opt("ИдСообщения", "IdMessage", Kind::Text, Def::Str("")),
+        ],
+        "readChat",
+        &["chatId", "idMessage"],
+    ),
+    svc(
+        "АрхивироватьЧат",
+        "ArchiveChat",
+        &[CHAT],
+        "archiveChat",
+        &["chatId"],
+    ),
+    svc(
+        "РазархивироватьЧат",
+        "UnarchiveChat",
+        &[CHAT],
+        "unarchiveChat",
+        &["chatId"],
+    ),
+    svc(
+        "УдалитьСообщение",
+        "DeleteMessage",
+        &[CHAT, ID_MESSAGE],
+        "deleteMessage",
+        &["chatId", "idMessage"],
+    ),
+    // groups
+    svc(
+        "СоздатьГруппу",
+        "CreateGroup",
+        &[
+            req("Название", "Name", Kind::Text),
+            req("Участники", "Participants", Kind::List),
+        ],
+        "createGroup",
+        &["groupName", "chatIds"],
+    ),
+    svc(
+        "ИзменитьИмяГруппы",
+        "UpdateGroupName",
+        &[GROUP, req("Название", "Name", Kind::Text)],
+        "updateGroupName",
+        &["groupId", "groupName"],
+    ),
+    svc(
+        "ПолучитьИнформациюОГруппе",
+        "GetGroupData",
+        &[GROUP],
+        "getGroupData",
+        &["groupId"],
+    ),
+    svc(
+        "ДобавитьУчастникаВГруппу",
+        "AddGroupParticipant",
+        &[GROUP, CHAT],
+        "addGroupParticipant",
+        &["groupId", "participantChatId"],
+    ),
+    svc(
+        "УдалитьУчастникаИзГруппы",
+        "RemoveGroupParticipant",
+        &[GROUP, CHAT],
+        "removeGroupParticipant",
+        &["groupId", "participantChatId"],
+    ),
+    svc(
+        "НазначитьАдминистратораГруппы",
+        "SetGroupAdmin",
+        &[GROUP, CHAT],
+        "setGroupAdmin",
+        &["groupId", "participantChatId"],
+    ),
+    svc(
+        "СнятьАдминистратораГруппы",
+        "RemoveAdmin",
+        &[GROUP, CHAT],
+        "removeAdmin",
+        &["groupId", "participantChatId"],
+    ),
+    svc(
+        "ПокинутьГруппу",
+        "LeaveGroup",
+        &[GROUP],
+        "leaveGroup",
+        &["groupId"],
+    ),
+    custom(
+        "УстановитьКартинкуГруппы",
+        "SetGroupPicture",
+        &[GROUP, FILE],
+        Returns::Json,
+        a::set_group_picture,
+    ),
+    // anything else
+    custom(
+        "ВыполнитьМетод",
+        "CallMethod",
+        &[
+            req("Метод", "Method", Kind::Text),
+            opt("ПараметрыJSON", "BodyJSON", Kind::Text, Def::Str("")),
+            opt("HTTPМетод", "HttpMethod", Kind::Text, Def::Str("POST")),
+        ],
+        Returns::Json,
+        a::call_method,
+    ),
+    custom(
+        "РазобратьУведомление",
+        "ParseWebhook",
+        &[
+            req("Тело", "Body", Kind::Text),
+            opt("ОжидаемыйТокен", "ExpectedToken", Kind::Text, Def::Str("")),
+            opt(
+                "ЗаголовокAuthorization",
+                "AuthorizationHeader",
+                Kind::Text,
+                Def::Str(""),
+            ),
+        ],
+        Returns::Json,
+        a::parse_webhook,
+    ),
+];
+
+/// Finds a name among `names` ignoring case (Cyrillic included); -1 when absent.
+pub fn find<'a>(names: impl Iterator<Item = (&'a str, &'a str)>, wanted: &str) -> Option<usize> {
+    let w = wanted.to_lowercase();
+    names
+        .enumerate()
+        .find(|(_, (ru, en))| ru.to_lowercase() == w || en.to_lowercase() == w)
+        .map(|(i, _)| i)
+}
+
+/// Index of a property by either name.
+pub fn find_prop(name: &str) -> Option<usize> {
+    find(PROPS.iter().map(|p| (p.ru, p.en)), name)
+}
+
+/// Index of a method by either name.
+pub fn find_method(name: &str) -> Option<usize> {
+    find(METHODS.iter().map(|m| (m.ru, m.en)), name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_in_both_languages() {
+        let mut seen = std::collections::HashSet::new();
+        for (ru, en) in METHODS
+            .iter()
+            .map(|m| (m.ru, m.en))
+            .chain(PROPS.iter().map(|p| (p.ru, p.en)))
+        {
+            assert!(seen.insert(ru.to_lowercase()) || ru == en, "{ru}");
+            assert!(seen.insert(en.to_lowercase()) || ru == en, "{en}");
+        }
+        assert_eq!(find_method("отправитьтекст"), find_method("SENDMESSAGE"));
+        assert_eq!(
+            find_method("ОТПРАВИТЬТЕКСТ"),
+            Some(METHODS.iter().position(|m| m.en == "SendMessage").unwrap())
+        );
+        assert_eq!(find_prop("последняяошибка"), find_prop("lasterror"));
+        assert_eq!(find_method("nope"), None);
+    }
+
+    #[test]
+    fn service_rows_name_known_methods_and_every_parameter() {
+        for m in METHODS {
+            if let Action::Service { method, keys } = m.action {
+                let spec = crate::api::spec::find(method).unwrap_or_else(|| panic!("{method}"));
+                assert_eq!(spec.name, method);
+                assert_eq!(keys.len(), m.params.len(), "{}", m.en);
+                for r in spec.required {
+                    assert!(keys.contains(r), "{}: the service requires {r}", m.en);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! `tVariant` (1C's `types.h`) and its conversion to and from Rust values.
+//!
+//! The union holds a `struct tm`, whose size differs by platform (56 bytes
+//! with glibc on 64-bit Linux, 36 with MSVC/mingw), so the whole variant is
+//! 64 bytes on Linux x64 and 48 on Windows x64. The sizes are asserted at
+//! compile time below and against the real header by the host emulator test.
+
+use std::ffi::{c_char, c_int, c_long};
+
+use super::memory::MemoryManager;
+
+/// `VTYPE_EMPTY`: an omitted parameter.
+pub const VTYPE_EMPTY: u16 = 0;
+/// `VTYPE_NULL`.
+pub const VTYPE_NULL: u16 = 1;
+/// `VTYPE_I2`.
+pub const VTYPE_I2: u16 = 2;
+/// `VTYPE_I4`: a whole Число that fits 32 bits.
+pub const VTYPE_I4: u16 = 3;
+/// `VTYPE_R4`.
+pub const VTYPE_R4: u16 = 4;
+/// `VTYPE_R8`: any other Число.
+pub const VTYPE_R8: u16 = 5;
+/// `VTYPE_TM`: Дата.
+pub const VTYPE_TM: u16 = 7;
+/// `VTYPE_BOOL`: Булево.
+pub const VTYPE_BOOL: u16 = 11;
+/// `VTYPE_I8`.
+pub const VTYPE_I8: u16 = 17;
+/// `VTYPE_PWSTR`: Строка (UTF-16 with a length in characters).
+pub const VTYPE_PWSTR: u16 = 22;
+/// `VTYPE_BLOB`: ДвоичныеДанные.
+pub const VTYPE_BLOB: u16 = 23;
+
+/// C's `struct tm` as the platform's C library lays it out.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct Tm {
+    /// Seconds 0–60.
+    pub sec: c_int,
+    /// Minutes 0–59.
+    pub min: c_int,
+    /// Hours 0–23.
+    pub hour: c_int,
+    /// Day of the month 1–31.
+    pub mday: c_int,
+    /// Month 0–11.
+    pub mon: c_int,
+    /// Years since 1900.
+    pub year: c_int,
+    /// Day of the week.
+    pub wday: c_int,
+    /// Day of the year.
+    pub yday: c_int,
+    /// Daylight saving flag.
+    pub isdst: c_int,
+    /// glibc's extra fields.
+    #[cfg(not(windows))]
+    pub gmtoff: c_long,
+    /// glibc's extra fields.
+    #[cfg(not(windows))]
+    pub zone: *const c_char,
+}
+
+/// A UTF-16 string or a byte buffer: a pointer and a length.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct DataPtr<T> {
+    /// The data.
+    pub ptr: *mut T,
+    /// Characters (strings) or bytes (blobs).
+    pub len: u32,
+}
+
+/// The value part of `tVariant`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union VariantValue {
+    /// `bVal`.
+    pub b: bool,
+    /// `lVal`.
+    pub i32: i32,
+    /// `shortVal`.
+    pub i16: i16,
+    /// `llVal`.
+    pub i64: i64,
+    /// `fltVal`.
+    pub f32: f32,
+    /// `dblVal`.
+    pub f64: f64,
+    /// `tmVal`.
+    pub tm: Tm,
+    /// `pwstrVal` + `wstrLen`.
+    pub wstr: DataPtr<u16>,
+    /// `pstrVal` + `strLen`.
+    pub str: DataPtr<u8>,
+}
+
+/// 1C's `tVariant`.
+#[repr(C)]
+pub struct TVariant {
+    /// The value.
+    pub value: VariantValue,
+    /// `cbElements` (unused here).
+    pub elements: u32,
+    /// The type tag (`VTYPE_*`).
+    pub vt: u16,
+}
+
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+const _: () = assert!(std::mem::size_of::<TVariant>() == 64);
+#[cfg(all(windows, target_pointer_width = "64"))]
+const _: () = assert!(std::mem::size_of::<TVariant>() == 48);
+#[cfg(all(windows, target_pointer_width = "32"))]
+const _: () = assert!(std::mem::size_of::<TVariant>() == 48);
+
+/// A parameter value as the add-in sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// Omitted (`VTYPE_EMPTY`) or `Null`.
+    Empty,
+    /// A whole number.
+    Int(i64),
+    /// A floating point number.
+    Num(f64),
+    /// Булево.
+    Bool(bool),
+    /// Строка.
+    Str(String),
+    /// Дата as `YYYY-MM-DDTHH:MM:SS`.
+    Date(String),
+    /// ДвоичныеДанные.
+    Blob(Vec<u8>),
+    /// A type the add-in does not accept (its tag).
+    Other(u16),
+}
+
+impl Arg {
+    /// The 1C name of the value's type, for error texts.
+    pub fn type_name(&self, ru: bool) -> String {
+        let (r, e) = match self {
+            Arg::Empty => ("Неопределено", "Undefined"),
+            Arg::Int(_) | Arg::Num(_) => ("Число", "Number"),
+            Arg::Bool(_) => ("Булево", "Boolean"),
+            Arg::Str(_) => ("Строка", "String"),
+            Arg::Date(_) => ("Дата", "Date"),
+            Arg::Blob(_) => ("ДвоичныеДанные", "BinaryData"),
+            Arg::Other(t) => return format!("{} {t}", if ru { "тип" } else { "type" }),
+        };
+        (if ru { r } else { e }).to_string()
+    }
+}
+
+/// What the add-in returns to 1C.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ret {
+    /// Неопределено.
+    Empty,
+    /// Булево.
+    Bool(bool),
+    /// Число.
+    Int(i32),
+    /// Строка.
+    Str(String),
+    /// ДвоичныеДанные.
+    Blob(Vec<u8>),
+}
+
+impl TVariant {
+    /// Reads the value.
+    ///
+    /// # Safety
+    /// `self` is a variant filled by the host: for strings and blobs the
+    /// pointer is valid for `len` elements (or NULL).
+    pub unsafe fn read(&self) -> Arg {
+        // SAFETY (all union reads): the tag says which member is valid; the
+        // host's pointers are valid for their lengths by this function's contract.
+        unsafe {
+            match self.vt {
+                VTYPE_EMPTY | VTYPE_NULL => Arg::Empty,
+                VTYPE_I2 => Arg::Int(i64::from(self.value.i16)),
+                VTYPE_I4 => Arg::Int(i64::from(self.value.i32)),
+                VTYPE_I8 => Arg::Int(self.value.i64),
+                VTYPE_R4 => Arg::Num(f64::from(self.value.f32)),
+                VTYPE_R8 => Arg::Num(self.value.f64),
+                VTYPE_BOOL => Arg::Bool(self.value.b),
+                VTYPE_PWSTR => {
+                    let DataPtr { ptr, len } = self.value.wstr;
+                    if ptr.is_null() || len == 0 {
+                        Arg::Str(String::new())
+                    } else {
+                        let units = std::slice::from_raw_parts(ptr, len as usize);
+                        Arg::Str(String::from_utf16_lossy(units))
+                    }
+                }
+                VTYPE_BLOB => {
+                    let DataPtr { ptr, len } = self.value.str;
+                    if ptr.is_null() || len == 0 {
+                        Arg::Blob(Vec::new())
+                    } else {
+                        Arg::Blob(std::slice::from_raw_parts(ptr, len as usize).to_vec())
+                    }
+                }
+                VTYPE_TM => {
+                    let t = self.value.tm;
+                    Arg::Date(format!(
+                        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                        t.year + 1900,
+                        t.mon + 1,
+                        t.mday,
+                        t.hour,
+                        t.min,
+                        t.sec
+                    ))
+                }
+                other => Arg::Other(other),
+            }
+        }
+    }
+
+    /// Stores `ret`, allocating strings and blobs with the host's memory
+    /// manager (1C frees them). Returns `false` when the host could not
+    /// allocate; the variant is then empty.
+    pub fn write(&mut self, ret: &Ret, mem: &MemoryManager) -> bool {
+        self.vt = VTYPE_EMPTY;
+        self.elements = 0;
+        match ret {
+            Ret::Empty => true,
+            Ret::Bool(b) => {
+                self.value.b = *b;
+                self.vt = VTYPE_BOOL;
+                true
+            }
+            Ret::Int(i) => {
+                self.value.i32 = *i;
+                self.vt = VTYPE_I4;
+                true
+            }
+            Ret::Str(s) => match mem.alloc_wstr(s) {
+                Some((ptr, len)) => {
+                    self.value.wstr = DataPtr { ptr, len };
+                    self.vt = VTYPE_PWSTR;
+                    true
+                }
+                None => false,
+            },
+            Ret::Blob(b) => match mem.alloc_bytes(b) {
+                Some((ptr, len)) => {
+                    self.value.str = DataPtr { ptr, len };
+                    self.vt = VTYPE_BLOB;
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+}
