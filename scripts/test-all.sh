@@ -8,8 +8,14 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "prerequisites"
 PYTHON=${PYTHON:-python3}
-if ! command -v cc >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null
+# C and C++ compilers (the C ABI program, the 1C host emulator) and valgrind.
+missing=()
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if ! "$PYTHON" -c "import sdkwa" >/dev/null 2>&1; then
   # The official sdkwa client: the independent check of the sandbox's protocol.

@@ -5,6 +5,8 @@
 mod actions;
 mod component;
 mod convert;
+#[cfg(feature = "sandbox")]
+pub mod embed;
 pub mod exports;
 mod host;
 mod memory;

@@ -685,3 +685,22 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod readme_tests {
+    /// Every add-in name is documented: renaming a row without the README fails.
+    #[test]
+    fn readme_lists_every_method_and_property() {
+        let readme = include_str!("../../README.md");
+        for (ru, en) in super::METHODS
+            .iter()
+            .map(|m| (m.ru, m.en))
+            .chain(super::PROPS.iter().map(|p| (p.ru, p.en)))
+        {
+            assert!(
+                readme.contains(ru) && readme.contains(en),
+                "README lacks {ru} / {en}"
+            );
+        }
+    }
+}

@@ -32,7 +32,7 @@ pub struct AddinObject {
 /// Destructor slot(s): never called by 1C (it uses `DestroyObject`), but the
 /// layout needs them; a harmless function keeps a stray call safe.
 #[repr(C)]
-struct Dtor {
+pub(crate) struct Dtor {
     dtor: unsafe extern "system" fn(*mut c_void),
     #[cfg(not(windows))]
     dtor2: unsafe extern "system" fn(*mut c_void),
@@ -47,34 +47,36 @@ const DTOR: Dtor = Dtor {
 };
 
 #[repr(C)]
-struct InitDoneVtable {
-    dtor: Dtor,
-    init: unsafe extern "system" fn(*mut c_void, *mut c_void) -> bool,
-    set_mem_manager: unsafe extern "system" fn(*mut c_void, *mut c_void) -> bool,
-    get_info: unsafe extern "system" fn(*mut c_void) -> c_long,
-    done: unsafe extern "system" fn(*mut c_void),
+pub(crate) struct InitDoneVtable {
+    pub(crate) dtor: Dtor,
+    pub(crate) init: unsafe extern "system" fn(*mut c_void, *mut c_void) -> bool,
+    pub(crate) set_mem_manager: unsafe extern "system" fn(*mut c_void, *mut c_void) -> bool,
+    pub(crate) get_info: unsafe extern "system" fn(*mut c_void) -> c_long,
+    pub(crate) done: unsafe extern "system" fn(*mut c_void),
 }
 
 #[repr(C)]
-struct LangExtenderVtable {
-    dtor: Dtor,
-    register_extension_as: unsafe extern "system" fn(*mut c_void, *mut *mut u16) -> bool,
-    get_n_props: unsafe extern "system" fn(*mut c_void) -> c_long,
-    find_prop: unsafe extern "system" fn(*mut c_void, *const u16) -> c_long,
-    get_prop_name: unsafe extern "system" fn(*mut c_void, c_long, c_long) -> *const u16,
-    get_prop_val: unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant) -> bool,
-    set_prop_val: unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant) -> bool,
-    is_prop_readable: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
-    is_prop_writable: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
-    get_n_methods: unsafe extern "system" fn(*mut c_void) -> c_long,
-    find_method: unsafe extern "system" fn(*mut c_void, *const u16) -> c_long,
-    get_method_name: unsafe extern "system" fn(*mut c_void, c_long, c_long) -> *const u16,
-    get_n_params: unsafe extern "system" fn(*mut c_void, c_long) -> c_long,
-    get_param_def_value:
+pub(crate) struct LangExtenderVtable {
+    pub(crate) dtor: Dtor,
+    pub(crate) register_extension_as: unsafe extern "system" fn(*mut c_void, *mut *mut u16) -> bool,
+    pub(crate) get_n_props: unsafe extern "system" fn(*mut c_void) -> c_long,
+    pub(crate) find_prop: unsafe extern "system" fn(*mut c_void, *const u16) -> c_long,
+    pub(crate) get_prop_name: unsafe extern "system" fn(*mut c_void, c_long, c_long) -> *const u16,
+    pub(crate) get_prop_val: unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant) -> bool,
+    pub(crate) set_prop_val: unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant) -> bool,
+    pub(crate) is_prop_readable: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
+    pub(crate) is_prop_writable: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
+    pub(crate) get_n_methods: unsafe extern "system" fn(*mut c_void) -> c_long,
+    pub(crate) find_method: unsafe extern "system" fn(*mut c_void, *const u16) -> c_long,
+    pub(crate) get_method_name:
+        unsafe extern "system" fn(*mut c_void, c_long, c_long) -> *const u16,
+    pub(crate) get_n_params: unsafe extern "system" fn(*mut c_void, c_long) -> c_long,
+    pub(crate) get_param_def_value:
         unsafe extern "system" fn(*mut c_void, c_long, c_long, *mut TVariant) -> bool,
-    has_ret_val: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
-    call_as_proc: unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant, c_long) -> bool,
-    call_as_func: unsafe extern "system" fn(
+    pub(crate) has_ret_val: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
+    pub(crate) call_as_proc:
+        unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant, c_long) -> bool,
+    pub(crate) call_as_func: unsafe extern "system" fn(
         *mut c_void,
         c_long,
         *mut TVariant,
@@ -84,9 +86,9 @@ struct LangExtenderVtable {
 }
 
 #[repr(C)]
-struct LocaleVtable {
-    dtor: Dtor,
-    set_locale: unsafe extern "system" fn(*mut c_void, *const u16),
+pub(crate) struct LocaleVtable {
+    pub(crate) dtor: Dtor,
+    pub(crate) set_locale: unsafe extern "system" fn(*mut c_void, *const u16),
 }
 
 #[repr(C)]

@@ -1,163 +1,269 @@
-//! `sdkwa-demo`: the whole flow against an embedded sandbox, step by step —
-//! QR authorization, state, sending text/file/location/contact, receiving
-//! and deleting the echo bot's answer, chat history.
+//! `sdkwa-demo`: the main job. Loads the built add-in library the way
+//! 1C:Enterprise does and walks the whole flow against an embedded sandbox,
+//! printing each step as the BSL a 1C developer would write: QR
+//! authorization, state, sending text/file/location/contact, receiving (by
+//! polling and in the background), history and error handling.
+//!
+//! `sdkwa-demo [path/to/libsdkwa1c.so]` (default: the library next to this program).
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use sdkwa1c::api::*;
-use sdkwa1c::sandbox::{Sandbox, SandboxConfig, DEFAULT_ID};
+use sdkwa1c::addin::embed::{Host1C, Object1C, Value1C};
+use sdkwa1c::sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
 fn main() {
     if let Err(e) = run() {
-        eprintln!("demo failed: {}", e.message(Lang::En));
+        eprintln!("\ndemo failed: {e}");
         std::process::exit(1);
     }
+}
+
+fn library() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::args().nth(1) {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let dir = exe.parent().ok_or("no program directory")?;
+    let name = if cfg!(windows) {
+        "sdkwa1c.dll"
+    } else {
+        "libsdkwa1c.so"
+    };
+    let p = dir.join(name);
+    if p.exists() {
+        Ok(p)
+    } else {
+        Err(format!(
+            "{} not found: build it with `cargo build --release` first",
+            p.display()
+        ))
+    }
+}
+
+fn show(v: &Value1C) -> String {
+    match v {
+        Value1C::Empty => "Неопределено".into(),
+        Value1C::Bool(b) => (if *b { "Истина" } else { "Ложь" }).into(),
+        Value1C::Int(i) => i.to_string(),
+        Value1C::Num(f) => f.to_string(),
+        Value1C::Str(s) if s.chars().count() > 110 => {
+            format!("{}…", s.chars().take(110).collect::<String>())
+        }
+        Value1C::Str(s) => s.clone(),
+        Value1C::Blob(b) => format!("ДвоичныеДанные ({} байт)", b.len()),
+    }
+}
+
+fn arg(v: &Value1C) -> String {
+    match v {
+        Value1C::Str(s) => format!("\"{s}\""),
+        Value1C::Num(f) => format!("{f}"),
+        other => show(other),
+    }
+}
+
+/// Calls a method, printing it as BSL with its result.
+fn call(c: &Object1C, method: &str, args: &[Value1C]) -> Result<Value1C, String> {
+    let list: Vec<String> = args.iter().map(arg).collect();
+    let r = c
+        .call(method, args)
+        .map_err(|e| format!("Клиент.{method}: {e}"))?;
+    println!("  Клиент.{method}({}) → {}", list.join(", "), show(&r));
+    Ok(r)
+}
+
+fn s(v: &str) -> Value1C {
+    Value1C::Str(v.to_string())
+}
+
+fn json(v: &Value1C) -> serde_json::Value {
+    v.as_str()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 fn step(n: u32, what: &str) {
     println!("\n[{n}] {what}");
 }
 
-fn run() -> Result<()> {
+fn run() -> Result<(), String> {
+    let lib = library()?;
+    let size = std::fs::metadata(&lib).map(|m| m.len()).unwrap_or(0);
     let sandbox = Sandbox::start(SandboxConfig {
         receive_wait: Duration::from_secs(2),
         ..SandboxConfig::default()
     })
-    .map_err(|e| {
-        Error::new(
-            ErrorKind::Io,
-            Text::new(
-                format!("cannot start the sandbox: {e}"),
-                format!("не удалось запустить песочницу: {e}"),
-            ),
-        )
-    })?;
+    .map_err(|e| format!("cannot start the sandbox: {e}"))?;
     println!(
-        "sdkwa1c {} demo — sandbox at {} (IdInstance {DEFAULT_ID})",
+        "sdkwa1c {} — the 1C add-in against the offline sandbox at {}",
         sdkwa1c::VERSION,
         sandbox.url()
     );
-    let client = Client::new(sandbox.client_config())?;
-    let phone = "+7 (900) 765-43-21";
-
-    step(1, "State of the instance");
+    let t = Instant::now();
+    let host = Host1C::load(&lib)?;
+    let c = host.create()?;
+    println!("  ПодключитьВнешнююКомпоненту(\"{}\", \"SDKWA\", ТипВнешнейКомпоненты.Native); // {:.1} MB", lib.display(), size as f64 / 1e6);
     println!(
-        "    stateInstance = {}",
-        client.get_state_instance()?.state_instance
+        "  Клиент = Новый(\"AddIn.SDKWA.Client\"); // загружено и создано за {:.1} мс",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    c.set_locale("ru_RU");
+    c.set("IdInstance", &s(DEFAULT_ID))?;
+    c.set("ApiToken", &s(DEFAULT_TOKEN))?;
+    c.set("АдресAPI", &s(&sandbox.url()))?;
+    println!("  Клиент.IdInstance = \"{DEFAULT_ID}\"; Клиент.ApiToken = \"…\"; Клиент.АдресAPI = \"{}\";", sandbox.url());
+    println!(
+        "  Сообщить(Клиент.ApiToken); // {}",
+        show(&c.get("ApiToken")?)
     );
 
-    step(2, "QR code to link the phone (WhatsApp → Linked devices)");
-    let png = client.qr_png()?;
-    let path = std::env::temp_dir().join("sdkwa-demo-qr.png");
-    if std::fs::write(&path, &png).is_ok() {
-        println!("    {} bytes of PNG saved to {}", png.len(), path.display());
+    step(1, "Состояние инстанса / instance state");
+    call(&c, "ПолучитьСостояниеИнстанса", &[])?;
+
+    step(2, "Авторизация по QR-коду / QR authorization");
+    let png = call(&c, "ПолучитьQRКартинку", &[])?;
+    if let Value1C::Blob(bytes) = &png {
+        let path = std::env::temp_dir().join("sdkwa-demo-qr.png");
+        if std::fs::write(&path, bytes).is_ok() {
+            println!("  // PNG сохранён в {}", path.display());
+        }
+        print_qr(bytes);
     }
-    print_qr(&png);
     println!(
-        "    …the phone scans it (sandbox control API: POST /sandbox/instances/{DEFAULT_ID}/scan)"
+        "  // …телефон сканирует QR-код (песочница: POST /sandbox/instances/{DEFAULT_ID}/scan)"
     );
     sandbox.scan(DEFAULT_ID);
-    let started = Instant::now();
-    while !client.get_state_instance()?.is_authorized()
-        && started.elapsed() < Duration::from_secs(10)
-    {
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    println!(
-        "    stateInstance = {}",
-        client.get_state_instance()?.state_instance
-    );
+    call(&c, "ПроверитьПодключение", &[])?;
 
-    step(3, &format!("Send a text to {phone}"));
-    let text = client.send_message(&SendMessage::new(
-        phone,
-        "Привет из 1С! Заказ №42 готов к выдаче.",
-    ))?;
-    println!("    idMessage = {}", text.id_message);
-
-    step(4, "Send a file by upload");
+    step(3, "Отправка / sending");
+    let phone = Value1C::Num(79007654321.0);
+    call(
+        &c,
+        "ОтправитьТекст",
+        &[phone.clone(), s("Привет из 1С! Заказ №42 готов к выдаче.")],
+    )?;
     let file = std::env::temp_dir().join("sdkwa-demo-invoice.txt");
-    std::fs::write(&file, "Счёт №42 на 1 500,00 руб.")
-        .map_err(|e| Error::new(ErrorKind::Io, Text::new(e.to_string(), e.to_string())))?;
-    let sent = client.send_file_by_upload(phone, FileSource::path(&file), None, Some("Счёт"))?;
-    println!(
-        "    idMessage = {}, urlFile = {}",
-        sent.id_message, sent.extra["urlFile"]
+    std::fs::write(&file, "Счёт №42 на 1 500,00 руб.").map_err(|e| e.to_string())?;
+    call(
+        &c,
+        "ОтправитьВидеоАудиоИзображениеДокумент",
+        &[
+            phone.clone(),
+            s(&file.display().to_string()),
+            s("Счёт-42.txt"),
+            s("Счёт"),
+        ],
+    )?;
+    call(
+        &c,
+        "ОтправитьГеолокацию",
+        &[
+            phone.clone(),
+            s("Пункт выдачи"),
+            s("Лаврушинский пер., 10"),
+            s("55.740930"),
+            s("37.620508"),
+        ],
+    )?;
+    call(
+        &c,
+        "ОтправитьКонтакт",
+        &[
+            phone.clone(),
+            Value1C::Num(79001234559.0),
+            s("Иван"),
+            s(""),
+            s("Петров"),
+            s("ООО Ромашка"),
+        ],
+    )?;
+
+    step(
+        4,
+        "Получение с удалением / receive and delete (ПолучитьУведомление)",
     );
-
-    step(5, "Send a location and a contact");
-    let loc = client.send_location(&SendLocation {
-        chat_id: phone.into(),
-        latitude: 55.740930,
-        longitude: 37.620508,
-        name_location: Some("Пункт выдачи".into()),
-        address: Some("Лаврушинский пер., 10".into()),
-    })?;
-    println!("    location idMessage = {}", loc.id_message);
-    let contact = client.send_contact(&SendContact {
-        chat_id: phone.into(),
-        contact: Contact {
-            phone_contact: "79001234559".into(),
-            first_name: "Иван".into(),
-            last_name: "Петров".into(),
-            company: "ООО Ромашка".into(),
-            ..Default::default()
-        },
-        quoted_message_id: None,
-    })?;
-    println!("    contact idMessage = {}", contact.id_message);
-
-    step(6, "Receive notifications; delete each after it was handled");
-    let mut echo = None;
+    let mut echo = false;
     let started = Instant::now();
-    while echo.is_none() && started.elapsed() < Duration::from_secs(15) {
-        let Some(n) = client.receive_notification(Duration::from_secs(2))? else {
+    while !echo && started.elapsed() < Duration::from_secs(15) {
+        let n = call(&c, "ПолучитьУведомление", &[Value1C::Int(2)])?;
+        let j = json(&n);
+        if j.is_null() {
             continue;
-        };
-        let what = n
-            .body
-            .text()
-            .map(|t| format!(": \"{t}\""))
-            .unwrap_or_default();
-        println!(
-            "    receiptId {:>2}  {}{what}",
-            n.receipt_id, n.body.type_webhook
-        );
-        if n.body.type_webhook == "incomingMessageReceived" {
-            echo = n.body.text().map(str::to_string);
         }
-        client.delete_notification(n.receipt_id)?;
+        echo = j["body"]["typeWebhook"] == "incomingMessageReceived";
+        if echo {
+            println!(
+                "  // ответ эхо-бота: {}",
+                j["body"]["messageData"]["textMessageData"]["textMessage"]
+            );
+        }
+        call(
+            &c,
+            "УдалитьУведомление",
+            &[Value1C::Int(j["receiptId"].as_i64().unwrap_or(0) as i32)],
+        )?;
     }
-    match &echo {
-        Some(t) => println!("    the echo bot answered: {t}"),
-        None => println!("    no answer within 15 s"),
+    if !echo {
+        return Err("the echo bot's answer did not arrive in 15 s".into());
     }
 
-    step(7, "Chat history");
-    for m in client.get_chat_history(phone, 10)?.iter().rev() {
-        let body = m
-            .get("textMessage")
-            .or_else(|| m.get("fileName"))
-            .or_else(|| m.get("nameLocation"))
-            .or_else(|| m.get("displayName"));
+    step(
+        5,
+        "Получение в фоне / background receiving (ОбработкаВнешнегоСобытия)",
+    );
+    call(&c, "НачатьПолучениеУведомлений", &[])?;
+    sandbox.incoming_text(DEFAULT_ID, "79007654321@c.us", "Спасибо, заберу завтра");
+    let mut got = None;
+    while let Some((kind, data)) = host.next_event(Duration::from_secs(10)) {
+        let j: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+        let text = j["body"]["messageData"]["textMessageData"]["textMessage"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         println!(
-            "    {:<8} {:<16} {}",
+            "  ОбработкаВнешнегоСобытия(\"SDKWA\", \"{kind}\", …) // receiptId {}: {text}",
+            j["receiptId"]
+        );
+        if kind == "incomingMessageReceived" && text == "Спасибо, заберу завтра"
+        {
+            got = Some(text);
+            break;
+        }
+    }
+    call(&c, "ОстановитьПолучениеУведомлений", &[])?;
+    if got.is_none() {
+        return Err("the background receiver delivered nothing".into());
+    }
+
+    step(6, "История чата / chat history");
+    let h = call(
+        &c,
+        "ПолучитьИсториюСообщенийЧата",
+        &[phone.clone(), Value1C::Int(10)],
+    )?;
+    for m in json(&h).as_array().into_iter().flatten().rev() {
+        let body = ["textMessage", "fileName", "nameLocation", "displayName"]
+            .iter()
+            .find_map(|k| m[*k].as_str())
+            .unwrap_or("");
+        println!(
+            "    {:<8} {:<16} {body}",
             m["type"].as_str().unwrap_or(""),
-            m["typeMessage"].as_str().unwrap_or(""),
-            body.and_then(|v| v.as_str()).unwrap_or("")
+            m["typeMessage"].as_str().unwrap_or("")
         );
     }
 
-    println!(
-        "\nDone: QR auth, 4 sends, {} received, history read.",
-        if echo.is_some() { "echo" } else { "nothing" }
-    );
-    if echo.is_none() {
-        return Err(Error::new(
-            ErrorKind::Timeout,
-            Text::new("the echo reply did not arrive", "ответ эхо-бота не пришёл"),
-        ));
+    step(7, "Ошибки / errors");
+    c.set("ApiToken", &s("wrong-token-123456"))?;
+    match c.call("ПолучитьСостояниеИнстанса", &[]) {
+        Err(e) => println!("  Попытка Клиент.ПолучитьСостояниеИнстанса() Исключение → \"{e}\""),
+        Ok(v) => return Err(format!("a wrong token was accepted: {}", show(&v))),
     }
+    c.set("ВызыватьИсключения", &Value1C::Bool(false))?;
+    call(&c, "ОтправитьТекст", &[Value1C::Bool(true), s("x")])?;
+
+    println!("\nГотово / done: QR, 4 отправки, приём опросом и в фоне, история, ошибки — через компоненту 1С.");
     Ok(())
 }
 

@@ -279,7 +279,7 @@ impl Shared {
         let safe: String = name
             .chars()
             .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                if c.is_alphanumeric() || c == '.' || c == '-' || c == '_' {
                     c
                 } else {
                     '_'
