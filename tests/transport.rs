@@ -344,3 +344,50 @@ fn account_headers_are_sent() {
     assert_eq!(r["hasUserToken"], true);
     assert!(r["userAgent"].as_str().unwrap().starts_with("sdkwa1c/"));
 }
+
+#[test]
+fn tls_is_verified_and_a_ca_file_makes_a_self_signed_server_trusted() {
+    let sb = Sandbox::start(SandboxConfig {
+        tls: true,
+        authorized: true,
+        ..SandboxConfig::default()
+    })
+    .unwrap();
+    assert!(sb.url().starts_with("https://127.0.0.1:"));
+    let mut cfg = common::config(&sb);
+    cfg.max_retries = 0;
+    let e = Client::new(cfg.clone())
+        .unwrap()
+        .get_state_instance()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Tls, "{e}");
+    assert!(
+        e.message(Lang::Ru).contains("сертификат"),
+        "{}",
+        e.message(Lang::Ru)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("sandbox-ca.pem");
+    std::fs::write(&ca, sb.certificate_pem().unwrap()).unwrap();
+    cfg.ca_file = Some(ca);
+    let c = Client::new(cfg.clone()).unwrap();
+    assert!(c.get_state_instance().unwrap().is_authorized());
+    assert_eq!(
+        c.send_message(&SendMessage::new("79001234567", "через TLS"))
+            .unwrap()
+            .id_message
+            .len(),
+        32
+    );
+    // A CA file that is not PEM, or missing, is a clear configuration error.
+    std::fs::write(dir.path().join("bad.pem"), "not a certificate").unwrap();
+    cfg.ca_file = Some(dir.path().join("bad.pem"));
+    assert!(Client::new(cfg.clone())
+        .unwrap_err()
+        .to_string()
+        .contains("caFile"));
+    cfg.ca_file = Some(dir.path().join("missing.pem"));
+    let e = Client::new(cfg).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io);
+    assert!(e.to_string().contains("missing.pem"));
+}

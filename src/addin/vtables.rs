@@ -462,3 +462,26 @@ unsafe extern "system" fn set_user_interface_language_code(this: *mut c_void, la
     let lang = unsafe { wstr(lang) };
     guarded(this, 3, (), |c| c.lang = Lang::from_locale(&lang))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_an_entry_becomes_an_error_not_an_abort() {
+        let obj = Box::into_raw(AddinObject::new_boxed());
+        // The second interface, as 1C would call it.
+        // SAFETY: `obj` is a live object made above; index 1 is its second interface pointer.
+        let this = unsafe { (obj as *mut *const c_void).add(1) }.cast::<c_void>();
+        let r = guarded(this, 1, false, |_| -> bool { panic!("boom") });
+        assert!(!r);
+        // SAFETY: still alive; freed below.
+        let last = unsafe { &(*obj).component }.last_error();
+        assert!(last.contains("\"kind\":\"internal\""), "{last}");
+        // An entry with a NULL variant pointer is refused, not dereferenced.
+        // SAFETY: calling our own entry with a NULL result pointer.
+        assert!(!unsafe { get_prop_val(this, 0, std::ptr::null_mut()) });
+        // SAFETY: made by Box::into_raw above, freed once.
+        drop(unsafe { Box::from_raw(obj) });
+    }
+}

@@ -355,13 +355,13 @@ fn is_tls(e: &(dyn StdError + 'static)) -> bool {
         if c.downcast_ref::<rustls::Error>().is_some() {
             return true;
         }
-        if let Some(io) = c.downcast_ref::<std::io::Error>() {
-            if io
-                .get_ref()
-                .is_some_and(|i| i.downcast_ref::<rustls::Error>().is_some())
-            {
+        // io::Error hides what it wraps from source(); look inside, through nested io::Errors.
+        let mut io = c.downcast_ref::<std::io::Error>();
+        while let Some(inner) = io.and_then(std::io::Error::get_ref) {
+            if inner.downcast_ref::<rustls::Error>().is_some() {
                 return true;
             }
+            io = inner.downcast_ref::<std::io::Error>();
         }
         cur = c.source();
     }

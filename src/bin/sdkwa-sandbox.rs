@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! sdkwa-sandbox [--port 7777] [--host 127.0.0.1] [--id 1101000001] [--token T]
-//!               [--authorized] [--no-echo] [--wait-seconds 5]
+//!               [--authorized] [--no-echo] [--tls] [--wait-seconds 5]
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use sdkwa1c::sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
-const USAGE: &str = "usage: sdkwa-sandbox [--port N] [--host 127.0.0.1] [--id ID] [--token TOKEN] [--authorized] [--no-echo] [--wait-seconds N]";
+const USAGE: &str = "usage: sdkwa-sandbox [--port N] [--host 127.0.0.1] [--id ID] [--token TOKEN] [--authorized] [--no-echo] [--tls] [--wait-seconds N]";
 
 fn main() {
     let mut cfg = SandboxConfig::default();
@@ -36,6 +36,7 @@ fn main() {
             }
             "--authorized" => cfg.authorized = true,
             "--no-echo" => cfg.echo = false,
+            "--tls" => cfg.tls = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return;
@@ -47,6 +48,7 @@ fn main() {
         }
     }
     cfg.addr = SocketAddr::new(host, port);
+    let tls = cfg.tls;
     cfg.instances = vec![(id.clone(), token.clone())];
     let sandbox = match Sandbox::start(cfg) {
         Ok(s) => s,
@@ -62,6 +64,15 @@ fn main() {
         "  control    = {}/sandbox/instances/{id}/scan (link), …/incoming (write to the account)",
         sandbox.url()
     );
+    if let Some(pem) = sandbox.certificate_pem().filter(|_| tls) {
+        let path = std::env::temp_dir().join("sdkwa-sandbox-ca.pem");
+        if std::fs::write(&path, pem).is_ok() {
+            println!(
+                "  TLS        = self-signed; trust it with caFile = {}",
+                path.display()
+            );
+        }
+    }
     println!("Ctrl+C stops it.");
     loop {
         std::thread::park();

@@ -12,6 +12,7 @@ mod http;
 mod qr;
 mod service;
 mod state;
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -43,6 +44,8 @@ pub struct SandboxConfig {
     pub echo: bool,
     /// How long `receiveNotification` waits without a `receiveTimeout`.
     pub receive_wait: Duration,
+    /// Serve HTTPS with a fresh self-signed certificate (see [`Sandbox::certificate_pem`]).
+    pub tls: bool,
 }
 
 impl Default for SandboxConfig {
@@ -53,6 +56,7 @@ impl Default for SandboxConfig {
             authorized: false,
             echo: true,
             receive_wait: Duration::from_secs(5),
+            tls: false,
         }
     }
 }
@@ -60,6 +64,7 @@ impl Default for SandboxConfig {
 /// A running sandbox; stops when dropped.
 pub struct Sandbox {
     addr: SocketAddr,
+    cert_pem: Option<String>,
     shared: Arc<state::Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -77,10 +82,17 @@ impl Sandbox {
         let listener = std::net::TcpListener::bind(cfg.addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let tls = if cfg.tls {
+            Some(tls::self_signed()?)
+        } else {
+            None
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(state::Shared::new(
-            format!("http://{addr}"),
+            format!("{scheme}://{addr}"),
             cfg.receive_wait,
         ));
+        let cert_pem = tls.as_ref().map(|(pem, _)| pem.clone());
         for (id, token) in &cfg.instances {
             control::add_instance(&shared, id, token, cfg.authorized, cfg.echo);
         }
@@ -98,9 +110,15 @@ impl Sandbox {
                     let Ok(l) = tokio::net::TcpListener::from_std(listener) else {
                         return;
                     };
-                    tokio::select! {
-                        _ = axum::serve(l, app) => {}
-                        _ = rx => {}
+                    match tls {
+                        Some((_, acceptor)) => tokio::select! {
+                            _ = tls::serve(l, app, acceptor) => {}
+                            _ = rx => {}
+                        },
+                        None => tokio::select! {
+                            _ = axum::serve(l, app) => {}
+                            _ = rx => {}
+                        },
                     }
                 });
                 // Open long polls and keep-alive connections are cut, not awaited.
@@ -108,6 +126,7 @@ impl Sandbox {
             })?;
         Ok(Sandbox {
             addr,
+            cert_pem,
             shared,
             stop: Some(tx),
             thread: Some(thread),
@@ -119,9 +138,19 @@ impl Sandbox {
         Sandbox::start(SandboxConfig::default())
     }
 
-    /// `http://127.0.0.1:PORT`: the `apiUrl` for clients.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS): the `apiUrl` for clients.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.cert_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The self-signed certificate (PEM) of a TLS sandbox, to trust as `caFile`.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.cert_pem.as_deref()
     }
 
     /// The listening address.
