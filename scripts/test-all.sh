@@ -34,6 +34,15 @@ step "cargo test --features sandbox"
 cargo test --features sandbox 2>&1 | tee target/test-output.txt
 summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
 
+step "the add-in zip: Windows x64/x86 and Linux x64 builds, then each library loaded"
+bash scripts/package.sh
+if ! command -v wine >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wine64 wine >/dev/null
+fi
+cargo test --features sandbox --test package -- --ignored --nocapture 2>&1 | tee target/package-test-output.txt
+grep -E '^test result:' target/package-test-output.txt >> target/test-output.txt
+summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
+
 step "header is current"
 git diff --exit-code -- include/sdkwa1c.h || { echo "include/sdkwa1c.h changed: commit it"; exit 1; }
 

@@ -14,7 +14,7 @@ use super::variant::{
     Arg, DataPtr, TVariant, VariantValue, VTYPE_BLOB, VTYPE_BOOL, VTYPE_EMPTY, VTYPE_I4,
     VTYPE_PWSTR, VTYPE_R8,
 };
-use super::vtables::{InitDoneVtable, LangExtenderVtable, LocaleVtable};
+use super::vtables::{wstr, InitDoneVtable, LangExtenderVtable, LocaleVtable};
 
 /// A value passed to or returned by the add-in.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,24 +169,6 @@ static CONN_VT: ConnVtable = ConnVtable {
     reset_status_line: conn_reset,
 };
 
-/// A NUL-terminated UTF-16 string as text.
-///
-/// # Safety
-/// `p` is NULL or NUL-terminated.
-unsafe fn wide(p: *const u16) -> String {
-    if p.is_null() {
-        return String::new();
-    }
-    // SAFETY: NUL-terminated by contract.
-    unsafe {
-        let mut n = 0;
-        while *p.add(n) != 0 {
-            n += 1;
-        }
-        String::from_utf16_lossy(std::slice::from_raw_parts(p, n))
-    }
-}
-
 fn state(c: *const HostConn) -> std::sync::MutexGuard<'static, ConnState> {
     // SAFETY: `c` is the Box<HostConn> owned by the Host1C that outlives every object.
     unsafe { &*c }
@@ -203,7 +185,7 @@ unsafe extern "system" fn conn_add_error(
     _: c_long,
 ) -> bool {
     // SAFETY: the add-in passes a NUL-terminated description.
-    let text = unsafe { wide(d) };
+    let text = unsafe { wstr(d) };
     state(c).last_error = Some(text);
     true
 }
@@ -236,7 +218,7 @@ unsafe extern "system" fn conn_event(
     d: *const u16,
 ) -> bool {
     // SAFETY: the add-in passes NUL-terminated strings.
-    let (m, d) = unsafe { (wide(m), wide(d)) };
+    let (m, d) = unsafe { (wstr(m), wstr(d)) };
     let mut s = state(c);
     if s.events.len() >= s.depth {
         return false;

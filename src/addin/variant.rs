@@ -5,7 +5,9 @@
 //! 64 bytes on Linux x64 and 48 on Windows x64. The sizes are asserted at
 //! compile time below and against the real header by the host emulator test.
 
-use std::ffi::{c_char, c_int, c_long};
+use std::ffi::c_int;
+#[cfg(not(windows))]
+use std::ffi::{c_char, c_long};
 
 use super::memory::MemoryManager;
 

@@ -186,7 +186,7 @@ fn guarded<T>(
 ///
 /// # Safety
 /// `p` is NULL or a NUL-terminated UTF-16 string.
-unsafe fn wstr(p: *const u16) -> String {
+pub(crate) unsafe fn wstr(p: *const u16) -> String {
     if p.is_null() {
         return String::new();
     }

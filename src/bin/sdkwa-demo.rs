@@ -120,6 +120,10 @@ fn run() -> Result<(), String> {
 
     step(1, "Состояние инстанса / instance state");
     call(&c, "ПолучитьСостояниеИнстанса", &[])?;
+    println!(
+        "  // от загрузки библиотеки до ответа на первый вызов: {:.1} мс",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 
     step(2, "Авторизация по QR-коду / QR authorization");
     let png = call(&c, "ПолучитьQRКартинку", &[])?;

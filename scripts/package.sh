@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Builds the 1C add-in for Windows x64, Windows x86 (cross, from Linux) and
+# Linux x64, checks each library's exports and imports, and packs
+# target/package/SDKWA.zip (MANIFEST.XML + the three libraries) for a 1C
+# common template. Installs what it needs (mingw-w64, Debian's Rust 1.96 with
+# its std sources: see shared/notes/windows-cross.md). Usage: scripts/package.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "prerequisites"
+need=()
+[ -x /usr/bin/rustc ] && /usr/bin/rustc --version | grep -q '1\.96' || need+=(rustc-web rust-web-src cargo-web)
+command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
+command -v i686-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-i686)
+command -v x86_64-w64-mingw32-g++ >/dev/null || need+=(g++-mingw-w64-x86-64)
+command -v i686-w64-mingw32-g++ >/dev/null || need+=(g++-mingw-w64-i686)
+command -v x86_64-w64-mingw32-objdump >/dev/null || need+=(binutils-mingw-w64-x86-64)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" mingw-w64-tools >/dev/null
+fi
+std_src=$(ls -d /usr/src/rustc-1.96*/library 2>/dev/null | head -1)
+[ -n "$std_src" ] || { echo "Debian's Rust std sources (rust-web-src) are missing"; exit 1; }
+
+step "Linux x86_64 (native, release)"
+cargo build --release --lib --target-dir target/addin-build
+linux=target/addin-build/release/libsdkwa1c.so
+
+# The Windows standard library is built from Debian's 1.96 sources with that
+# same compiler; the *-win7-* targets import nothing newer than Windows 7
+# (the *-pc-windows-gnu DLLs need bcryptprimitives!ProcessPrng, absent on
+# older servers and in wine 8).
+export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
+export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
+export CC_x86_64_win7_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_win7_windows_gnu=x86_64-w64-mingw32-ar
+export CARGO_TARGET_I686_WIN7_WINDOWS_GNU_LINKER=i686-w64-mingw32-gcc
+export CC_i686_win7_windows_gnu=i686-w64-mingw32-gcc AR_i686_win7_windows_gnu=i686-w64-mingw32-ar
+rt=$root/target/cross/rtstartup
+mkdir -p "$rt"
+for f in rsbegin rsend; do
+  # i686 links only with these startup objects built for it.
+  [ -f "$rt/$f.o" ] || /usr/bin/rustc --target i686-pc-windows-gnu --emit=obj -C opt-level=2 -o "$rt/$f.o" "$std_src/rtstartup/$f.rs"
+done
+export CARGO_TARGET_I686_WIN7_WINDOWS_GNU_RUSTFLAGS="-L native=$rt"
+
+for t in x86_64-win7-windows-gnu i686-win7-windows-gnu; do
+  step "Windows $t (cross)"
+  # opt-level z: the DLLs are network-bound; size matters more than speed here.
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --lib -Zbuild-std=std,panic_abort --target "$t" --target-dir target/cross
+done
+win64=target/cross/x86_64-win7-windows-gnu/release/sdkwa1c.dll
+win32=target/cross/i686-win7-windows-gnu/release/sdkwa1c.dll
+
+step "exports and imports"
+check_dll() {
+  local dll=$1 objdump=$2 table
+  table=$($objdump -p "$dll")
+  for sym in GetClassObject DestroyObject GetClassNames SetPlatformCapabilities GetAttachType; do
+    # Undecorated names (no _Name@N stdcall decoration on x86).
+    grep -qE "\] $sym\$" <<<"$table" || { echo "$dll: export $sym missing or decorated"; exit 1; }
+  done
+  if grep -iE "DLL Name: (libgcc|libwinpthread|libstdc)" <<<"$table"; then
+    echo "$dll: imports a mingw runtime DLL that Windows does not have"; exit 1
+  fi
+  echo "$dll: exports ok; imports: $(echo "$table" | sed -n 's/.*DLL Name: //p' | sort -fu | tr '\n' ' ')"
+}
+check_dll "$win64" x86_64-w64-mingw32-objdump
+check_dll "$win32" i686-w64-mingw32-objdump
+for sym in GetClassObject DestroyObject GetClassNames SetPlatformCapabilities GetAttachType; do
+  grep -qE " T $sym\$" <<<"$(nm -D --defined-only "$linux")" || { echo "$linux: export $sym missing"; exit 1; }
+done
+echo "$linux: exports ok; needs: $(objdump -p "$linux" | sed -n 's/.*NEEDED *//p' | tr '\n' ' ')"
+
+step "hosts for the load tests"
+inc=$(cargo metadata --format-version 1 | python3 -c "import json,sys,os; print([os.path.dirname(p['manifest_path']) for p in json.load(sys.stdin)['packages'] if p['name']=='addin1c-test'][0])")/include
+mkdir -p target/package/hosts
+x86_64-w64-mingw32-g++ -std=c++17 -O1 -static -I"$inc" tests/host/win_host.cpp -o target/package/hosts/win_host_x64.exe
+i686-w64-mingw32-g++ -std=c++17 -O1 -static -I"$inc" tests/host/win_host.cpp -o target/package/hosts/win_host_x86.exe
+
+step "SDKWA.zip"
+out=target/package/SDKWA
+rm -rf "$out" && mkdir -p "$out"
+cp addin/MANIFEST.XML "$out/"
+cp "$win64" "$out/sdkwa1c_x64.dll"
+cp "$win32" "$out/sdkwa1c_x86.dll"
+cp "$linux" "$out/libsdkwa1c_x64.so"
+rm -f target/package/SDKWA.zip
+(cd "$out" && python3 - "$root/target/package/SDKWA.zip" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    for name in ["MANIFEST.XML", "sdkwa1c_x64.dll", "sdkwa1c_x86.dll", "libsdkwa1c_x64.so"]:
+        z.write(name, name)
+PY
+)
+cp target/package/SDKWA.zip "target/package/SDKWA-$version.zip"
+printf '\n%-22s %10s\n' file bytes
+for f in MANIFEST.XML sdkwa1c_x64.dll sdkwa1c_x86.dll libsdkwa1c_x64.so; do
+  printf '%-22s %10s\n' "$f" "$(stat -c %s "$out/$f")"
+done
+printf '%-22s %10s\n' "SDKWA-$version.zip" "$(stat -c %s target/package/SDKWA.zip)"
+echo "packed: target/package/SDKWA.zip (version $version)"
