@@ -628,23 +628,42 @@ pub static METHODS: &[Method] = &[
     ),
 ];
 
-/// Finds a name among `names` ignoring case (Cyrillic included); -1 when absent.
-pub fn find<'a>(names: impl Iterator<Item = (&'a str, &'a str)>, wanted: &str) -> Option<usize> {
-    let w = wanted.to_lowercase();
-    names
-        .enumerate()
-        .find(|(_, (ru, en))| ru.to_lowercase() == w || en.to_lowercase() == w)
-        .map(|(i, _)| i)
+/// Lower-cased names → index, built once: 1C looks a name up before every
+/// call, and lower-casing every row each time cost more than the call itself.
+struct Index(std::collections::HashMap<String, usize>);
+
+impl Index {
+    fn new<'a>(names: impl Iterator<Item = (&'a str, &'a str)>) -> Index {
+        let mut map = std::collections::HashMap::new();
+        for (i, (ru, en)) in names.enumerate() {
+            map.entry(ru.to_lowercase()).or_insert(i);
+            map.entry(en.to_lowercase()).or_insert(i);
+        }
+        Index(map)
+    }
+
+    /// Finds a name ignoring case (Cyrillic included).
+    fn find(&self, wanted: &str) -> Option<usize> {
+        if let Some(i) = self.0.get(wanted) {
+            return Some(*i);
+        }
+        self.0.get(&wanted.to_lowercase()).copied()
+    }
 }
+
+static PROP_INDEX: once_cell::sync::Lazy<Index> =
+    once_cell::sync::Lazy::new(|| Index::new(PROPS.iter().map(|p| (p.ru, p.en))));
+static METHOD_INDEX: once_cell::sync::Lazy<Index> =
+    once_cell::sync::Lazy::new(|| Index::new(METHODS.iter().map(|m| (m.ru, m.en))));
 
 /// Index of a property by either name.
 pub fn find_prop(name: &str) -> Option<usize> {
-    find(PROPS.iter().map(|p| (p.ru, p.en)), name)
+    PROP_INDEX.find(name)
 }
 
 /// Index of a method by either name.
 pub fn find_method(name: &str) -> Option<usize> {
-    find(METHODS.iter().map(|m| (m.ru, m.en)), name)
+    METHOD_INDEX.find(name)
 }
 
 #[cfg(test)]

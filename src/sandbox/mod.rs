@@ -46,6 +46,8 @@ pub struct SandboxConfig {
     pub receive_wait: Duration,
     /// Serve HTTPS with a fresh self-signed certificate (see [`Sandbox::certificate_pem`]).
     pub tls: bool,
+    /// Server threads (benchmarks use 1 so the server does not compete with the client for cores).
+    pub threads: usize,
 }
 
 impl Default for SandboxConfig {
@@ -57,6 +59,7 @@ impl Default for SandboxConfig {
             echo: true,
             receive_wait: Duration::from_secs(5),
             tls: false,
+            threads: 2,
         }
     }
 }
@@ -97,7 +100,7 @@ impl Sandbox {
             control::add_instance(&shared, id, token, cfg.authorized, cfg.echo);
         }
         let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(cfg.threads.max(1))
             .thread_name("sdkwa-sandbox")
             .enable_all()
             .build()?;

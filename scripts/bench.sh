@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmarks: the add-in, the C ABI and the Rust core against the raw HTTP
+# round trip and the official Python client, plus memory, receiving, load time,
+# callgrind and the sandbox's own capacity. Writes target/bench/report.md and
+# target/bench/overhead.png. Usage: scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v valgrind >/dev/null || need+=(valgrind)
+command -v wrk >/dev/null || need+=(wrk)
+command -v g++ >/dev/null || need+=(g++)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+python3 -c "import sdkwa" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check sdkwa-whatsapp-api-client
+cargo bench --features sandbox --bench overhead
