@@ -6,42 +6,18 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::CString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use sdkwa1c::addin::embed::{Host1C, Value1C};
 use sdkwa1c::api::SendMessage;
 use sdkwa1c::sandbox::{Fault, FaultKind, Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
-struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-// SAFETY: forwards to the system allocator, only counting sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged.
-        let p = unsafe { System.alloc(l) };
-        if !p.is_null() {
-            PEAK.fetch_max(
-                CURRENT.fetch_add(l.size(), Ordering::Relaxed) + l.size(),
-                Ordering::Relaxed,
-            );
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        // SAFETY: forwarded unchanged.
-        unsafe { System.dealloc(p, l) };
-        CURRENT.fetch_sub(l.size(), Ordering::Relaxed);
-    }
-}
-#[global_allocator]
-static A: Counting = Counting;
+#[path = "../tests/common/counting_alloc.rs"]
+mod counting_alloc;
 
 const CALLS: usize = 2000;
 const ROUNDS: usize = 3;
@@ -227,12 +203,11 @@ fn main() {
         count: 1,
         method: Some("getChatHistory".into()),
     });
-    let before = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let base = counting_alloc::reset_peak();
     let t = Instant::now();
     let big = client.get_chat_history_text("79001234567", 100).unwrap();
     let big_ms = t.elapsed().as_secs_f64() * 1e3;
-    let big_ratio = (PEAK.load(Ordering::Relaxed) - before) as f64 / big.len() as f64;
+    let big_ratio = counting_alloc::peak_since(base) as f64 / big.len() as f64;
     drop(big);
 
     // Receiving: the add-in's background receiver against a raw receive+delete loop.

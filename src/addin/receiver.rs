@@ -101,24 +101,39 @@ impl Drop for Receiver {
     }
 }
 
+/// A growing pause after failures: 0.5 s doubling up to 30 s, reset by a success.
+struct Backoff(Duration);
+
+impl Backoff {
+    fn new() -> Backoff {
+        Backoff(ERROR_BACKOFF)
+    }
+
+    /// Waits the current pause (then doubles it); `false` when stopped meanwhile.
+    fn wait(&mut self, cancel: &Cancel) -> bool {
+        let go_on = cancel.sleep(self.0);
+        self.0 = (self.0 * 2).min(ERROR_BACKOFF_CAP);
+        go_on
+    }
+}
+
 fn run(client: &Client, host: Host, cancel: &Cancel, last_error: &Mutex<String>, lang: Lang) {
     let report =
         |e: &Error| *last_error.lock().unwrap_or_else(|p| p.into_inner()) = e.to_json(lang);
-    let mut backoff = ERROR_BACKOFF;
+    let mut backoff = Backoff::new();
     while !cancel.is_cancelled() {
         let text = match client.receive_notification_cancellable(POLL_WAIT, cancel) {
             Ok(Some(t)) => t,
             Ok(None) => return,
             Err(e) => {
                 report(&e);
-                if !cancel.sleep(backoff) {
+                if !backoff.wait(cancel) {
                     return;
                 }
-                backoff = (backoff * 2).min(ERROR_BACKOFF_CAP);
                 continue;
             }
         };
-        backoff = ERROR_BACKOFF;
+        backoff = Backoff::new();
         if text == "null" {
             continue;
         }
@@ -138,19 +153,18 @@ fn run(client: &Client, host: Host, cancel: &Cancel, last_error: &Mutex<String>,
             }
         }
         // Delete: only now, after 1C has it. Retry until done or stopped.
-        let mut del_backoff = ERROR_BACKOFF;
         let mut params = serde_json::Map::new();
         params.insert("receiptId".into(), env.receipt_id.into());
+        let mut del_backoff = Backoff::new();
         loop {
             match client.call_params_cancellable("deleteNotification", params.clone(), cancel) {
                 Ok(Some(_)) => break,
                 Ok(None) => return,
                 Err(e) => {
                     report(&e);
-                    if !cancel.sleep(del_backoff) {
+                    if !del_backoff.wait(cancel) {
                         return;
                     }
-                    del_backoff = (del_backoff * 2).min(ERROR_BACKOFF_CAP);
                 }
             }
         }

@@ -21,7 +21,7 @@
 //   meta                   R meta props/methods with both names, params, defaults
 //   fixdepth <n>           the event buffer holds n and ignores SetEventBufferDepth
 //   take <n> <ms>          R events <k>, then E <source> <message> <data> lines
-//   sleep <ms> / stats / sizeof / quit
+//   sleep <ms> / clock (R clock <ms>) / stats / sizeof / quit
 #include <dlfcn.h>
 #include <chrono>
 #include <condition_variable>
@@ -406,6 +406,9 @@ int main() {
         } else if (cmd == "sleep") {
             std::this_thread::sleep_for(std::chrono::milliseconds(atol(f[1].c_str())));
             std::cout << "R\tok\n";
+        } else if (cmd == "clock") {
+            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+            std::cout << "R\tclock\t" << ms << "\n";
         } else if (cmd == "stats") {
             std::lock_guard<std::mutex> g(mem.m);
             std::cout << "R\tstats\t" << mem.allocs << "\t" << mem.frees << "\n";
