@@ -771,7 +771,7 @@ fn receiver_stops_at_once_and_survives_network_errors() {
     });
     sb.incoming_text(DEFAULT_ID, "79001234567@c.us", "после сбоя")
         .unwrap();
-    let (lines, _) = run_with(&[], &format!("{}call\tStartNotifications\nsleep\t700\nget\tLastError\ntake\t1\t10000\ncall\tStopNotifications\n", prelude(&sb)));
+    let (lines, _) = run_with(&[], &format!("{}call\tStartNotifications\nsleep\t1500\nget\tLastError\ntake\t1\t10000\ncall\tStopNotifications\n", prelude(&sb)));
     let r: Vec<&Line> = lines.iter().filter(|l| l[0] == "R").collect();
     assert!(
         r[PRELUDE_LINES + 2][2].contains("\"server\""),

@@ -42,7 +42,7 @@ fn rate_limit_honours_retry_after_then_succeeds() {
         took >= Duration::from_secs(2),
         "waited Retry-After twice, took {took:?}"
     );
-    assert!(took < Duration::from_secs(4), "{took:?}");
+    assert!(took < Duration::from_secs(6), "{took:?}");
     assert_eq!(calls_of(&sb, "getContacts"), 3);
 }
 
@@ -133,7 +133,7 @@ fn a_stall_ends_at_the_timeout() {
     let e = c.get_state_instance().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert!(
-        t.elapsed() < Duration::from_millis(1_500),
+        t.elapsed() < Duration::from_millis(2_500),
         "{:?}",
         t.elapsed()
     );
