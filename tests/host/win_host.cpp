@@ -138,6 +138,8 @@ int main(int argc, char **argv) {
     CHECK(names && create && destroy && GetProcAddress(lib, "SetPlatformCapabilities") && GetProcAddress(lib, "GetAttachType"), "undecorated exports");
     CHECK(u8(names(), wlen(names())) == "Client", "GetClassNames");
     printf("sizeof(tVariant) = %u\n", (unsigned)sizeof(tVariant));
+    // The add-in asserts 48 at compile time for Windows; the header must agree.
+    CHECK(sizeof(tVariant) == 48, "sizeof(tVariant) from 1C's header is 48 on Windows");
 
     void *obj = NULL;
     CHECK(create(u"Client", &obj) && obj, "GetClassObject");
