@@ -14,4 +14,6 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 python3 -c "import sdkwa" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check sdkwa-whatsapp-api-client
+# The benchmark loads the release add-in library; `cargo bench` builds only the rlib.
+cargo build --release --features sandbox --lib
 cargo bench --features sandbox --bench overhead

@@ -31,6 +31,9 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --features sandbox -- -D warnings
 
 step "cargo test --features sandbox"
+# The tests load the add-in library itself (libloading, the host emulator,
+# addin1c-test); `cargo test` builds only the rlib, so build the cdylib first.
+cargo build --features sandbox --lib
 cargo test --features sandbox 2>&1 | tee target/test-output.txt
 summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
 
