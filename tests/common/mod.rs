@@ -49,7 +49,7 @@ pub fn cdylib_path() -> std::path::PathBuf {
     let p = dir.join(name);
     assert!(
         p.exists(),
-        "{} was not built: run the tests with cargo test",
+        "{} was not built: `cargo test` builds only the rlib; run `cargo build --features sandbox --lib` first (scripts/test-all.sh does)",
         p.display()
     );
     p
