@@ -213,6 +213,16 @@ impl Sandbox {
         self.shared.faults().add(fault);
     }
 
+    /// How many fault hits are still queued.
+    pub fn pending_faults(&self) -> usize {
+        self.shared
+            .faults()
+            .list()
+            .iter()
+            .map(|f| f.count as usize)
+            .sum()
+    }
+
     /// Removes every queued fault.
     pub fn clear_faults(&self) {
         self.shared.faults().clear();
