@@ -46,6 +46,10 @@ cargo test --features sandbox --test package -- --ignored --nocapture 2>&1 | tee
 grep -E '^test result:' target/package-test-output.txt >> target/test-output.txt
 summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
 
+step "fuzzing (60 s per target)"
+mkdir -p target
+bash scripts/fuzz.sh 60
+
 step "header is current"
 git diff --exit-code -- include/sdkwa1c.h || { echo "include/sdkwa1c.h changed: commit it"; exit 1; }
 
