@@ -46,12 +46,15 @@ for f in rsbegin rsend; do
   # i686 links only with these startup objects built for it.
   [ -f "$rt/$f.o" ] || /usr/bin/rustc --target i686-pc-windows-gnu --emit=obj -C opt-level=2 -o "$rt/$f.o" "$std_src/rtstartup/$f.rs"
 done
-export CARGO_TARGET_I686_WIN7_WINDOWS_GNU_RUSTFLAGS="-L native=$rt"
+# No file:line in panic messages (they are caught and reported as "internal error" anyway): smaller DLLs.
+export CARGO_TARGET_I686_WIN7_WINDOWS_GNU_RUSTFLAGS="-L native=$rt -Zlocation-detail=none"
+export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_RUSTFLAGS="-Zlocation-detail=none"
 
 for t in x86_64-win7-windows-gnu i686-win7-windows-gnu; do
   step "Windows $t (cross)"
-  # opt-level z: the DLLs are network-bound; size matters more than speed here.
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --lib -Zbuild-std=std,panic_abort --target "$t" --target-dir target/cross
+  # opt-level z and a size-optimized std: the DLLs are network-bound; size matters more than speed here.
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --lib -Zbuild-std=std,panic_abort \
+    -Zbuild-std-features=optimize_for_size --target "$t" --target-dir target/cross
 done
 win64=target/cross/x86_64-win7-windows-gnu/release/sdkwa1c.dll
 win32=target/cross/i686-win7-windows-gnu/release/sdkwa1c.dll
