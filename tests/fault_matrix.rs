@@ -59,13 +59,7 @@ impl Drop for C {
     }
 }
 
-fn fault(kind: FaultKind, count: u32, method: &str) -> Fault {
-    Fault {
-        kind,
-        count,
-        method: Some(method.into()),
-    }
-}
+use common::fault;
 
 #[test]
 fn every_fault_through_the_c_abi_and_the_addin() {

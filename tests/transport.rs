@@ -8,13 +8,7 @@ use std::time::{Duration, Instant};
 use sdkwa1c::api::*;
 use sdkwa1c::sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
 
-fn fault(kind: FaultKind, count: u32, method: &str) -> Fault {
-    Fault {
-        kind,
-        count,
-        method: Some(method.to_string()),
-    }
-}
+use common::fault;
 
 fn calls_of(sb: &Sandbox, method: &str) -> usize {
     sb.requests()

@@ -201,19 +201,26 @@ impl Component {
 
     /// Reports an error; `None` = raise a 1C exception.
     pub fn fail(&mut self, returns_text: bool, e: Error) -> Option<Ret> {
-        let json = e.to_json(self.lang);
-        self.set_last_error(json.clone());
         if self.settings.throw_errors {
-            if let Some(h) = self.host {
-                h.add_error(ADDIN_E_FAIL, "SDKWA", &e.message(self.lang));
-            }
+            self.raise(&e);
             return None;
         }
+        let json = e.to_json(self.lang);
+        self.set_last_error(json.clone());
         Some(if returns_text {
             Ret::Str(json)
         } else {
             Ret::Empty
         })
+    }
+
+    /// Stores the error in ПоследняяОшибка and reports it with `AddError`, so
+    /// that the `false` the entry returns next becomes a 1C exception with this text.
+    pub fn raise(&mut self, e: &Error) {
+        self.set_last_error(e.to_json(self.lang));
+        if let Some(h) = self.host {
+            h.add_error(ADDIN_E_FAIL, "SDKWA", &e.message(self.lang));
+        }
     }
 
     /// Stops the receiver and waits for its thread.

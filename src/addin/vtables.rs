@@ -314,11 +314,7 @@ unsafe extern "system" fn set_prop_val(this: *mut c_void, num: c_long, val: *mut
             Ok(()) => true,
             Err(e) => {
                 // A bad property value always raises: there is no result to carry it.
-                let json = e.to_json(c.lang);
-                c.set_last_error(json);
-                if let Some(h) = c.host {
-                    h.add_error(super::host::ADDIN_E_FAIL, "SDKWA", &e.message(c.lang));
-                }
+                c.raise(&e);
                 false
             }
         }

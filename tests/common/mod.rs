@@ -54,3 +54,16 @@ pub fn cdylib_path() -> std::path::PathBuf {
     );
     p
 }
+
+/// A fault that hits the next `count` requests of `method`.
+pub fn fault(
+    kind: sdkwa1c::sandbox::FaultKind,
+    count: u32,
+    method: &str,
+) -> sdkwa1c::sandbox::Fault {
+    sdkwa1c::sandbox::Fault {
+        kind,
+        count,
+        method: Some(method.to_string()),
+    }
+}
