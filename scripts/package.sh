@@ -107,3 +107,22 @@ for f in MANIFEST.XML sdkwa1c_x64.dll sdkwa1c_x86.dll libsdkwa1c_x64.so; do
 done
 printf '%-22s %10s\n' "SDKWA-$version.zip" "$(stat -c %s target/package/SDKWA.zip)"
 echo "packed: target/package/SDKWA.zip (version $version)"
+
+step "1c-sample with the add-in in its template"
+# The repository keeps the template's metadata; the zip is a build output, so
+# the complete, loadable dump is assembled here.
+dump=target/package/1c-sample
+rm -rf "$dump" && cp -r 1c-sample "$dump"
+rm -f "$dump/README.md"
+mkdir -p "$dump/CommonTemplates/КомпонентаSDKWA/Ext"
+cp target/package/SDKWA.zip "$dump/CommonTemplates/КомпонентаSDKWA/Ext/Template.bin"
+rm -f "target/package/1c-sample-$version.zip"
+(cd "$dump" && python3 - "$root/target/package/1c-sample-$version.zip" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for base, _, names in sorted(os.walk(".")):
+        for n in sorted(names):
+            z.write(os.path.join(base, n), os.path.relpath(os.path.join(base, n), "."))
+PY
+)
+echo "assembled: $dump (Конфигурация → Загрузить конфигурацию из файлов), target/package/1c-sample-$version.zip"

@@ -154,3 +154,44 @@ fn every_library_in_the_zip_loads_and_works() {
     }
     println!("\n{}", report.join("\n"));
 }
+
+#[test]
+#[ignore = "needs target/package/1c-sample: run scripts/package.sh first (scripts/test-all.sh does both)"]
+fn the_assembled_1c_dump_is_complete_with_the_real_zip_in_its_template() {
+    let dump = root().join("target/package/1c-sample");
+    let template = dump.join("CommonTemplates/КомпонентаSDKWA/Ext/Template.bin");
+    let zip = std::fs::read(root().join("target/package/SDKWA.zip")).unwrap();
+    let bin = std::fs::read(&template).unwrap_or_else(|e| panic!("{}: {e}", template.display()));
+    assert!(bin.len() > 1_000_000, "{} bytes", bin.len());
+    assert!(bin == zip, "Template.bin is not the packed SDKWA.zip");
+    // Every object the configuration lists is there, and every file of the
+    // committed sample was copied.
+    for (kind, name) in common::dump::configuration_objects(&dump) {
+        let path = dump
+            .join(common::dump::kind_dir(&kind))
+            .join(format!("{name}.xml"));
+        assert!(path.is_file(), "{}", path.display());
+    }
+    let source = root().join("1c-sample");
+    for ext in [".xml", ".bsl"] {
+        for f in common::dump::files(&source, ext) {
+            let rel = f.strip_prefix(&source).unwrap();
+            assert_eq!(
+                std::fs::read(&f).unwrap(),
+                std::fs::read(dump.join(rel)).unwrap(),
+                "{}",
+                rel.display()
+            );
+        }
+    }
+    // The archive a user downloads holds the same dump, template included.
+    let version = env!("CARGO_PKG_VERSION");
+    let archive = root().join(format!("target/package/1c-sample-{version}.zip"));
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
+    let mut inner = z
+        .by_name("CommonTemplates/КомпонентаSDKWA/Ext/Template.bin")
+        .expect("template in the archive");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut inner, &mut bytes).unwrap();
+    assert!(bytes == zip);
+}

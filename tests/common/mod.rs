@@ -1,6 +1,7 @@
 //! Shared by the integration tests: a sandbox on 127.0.0.1 and clients for it.
 #![allow(dead_code)]
 
+pub mod dump;
 pub mod host;
 
 use std::time::Duration;

@@ -1,0 +1,207 @@
+//! Static checks of a 1C Designer dump (`1c-sample/`): BSL parsed with the
+//! tree-sitter-bsl grammar, XML parsed with roxmltree. Shared by the sample
+//! test (the committed dump) and the package test (the assembled one).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every file under `root` whose name ends with `ext`, sorted.
+pub fn files(root: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().ends_with(ext) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A file's text without the UTF-8 BOM the Designer writes.
+pub fn text(path: &Path) -> String {
+    let s = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)
+}
+
+/// A parsed BSL module.
+pub struct Module {
+    /// Where it came from.
+    pub path: PathBuf,
+    /// Its source.
+    pub source: String,
+    /// Its syntax tree.
+    pub tree: tree_sitter::Tree,
+}
+
+/// Parses a BSL module.
+pub fn parse_bsl(path: &Path) -> Module {
+    let source = text(path);
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_bsl::LANGUAGE.into())
+        .expect("BSL grammar loads");
+    let tree = parser.parse(&source, None).expect("parser returns a tree");
+    Module {
+        path: path.to_path_buf(),
+        source,
+        tree,
+    }
+}
+
+impl Module {
+    fn node_text(&self, n: tree_sitter::Node) -> &str {
+        &self.source[n.byte_range()]
+    }
+
+    fn walk(&self, mut f: impl FnMut(tree_sitter::Node)) {
+        let mut cursor = self.tree.walk();
+        let mut stack = vec![self.tree.root_node()];
+        while let Some(n) = stack.pop() {
+            f(n);
+            for c in n.children(&mut cursor) {
+                stack.push(c);
+            }
+        }
+    }
+
+    /// `line:column kind` of every ERROR or MISSING node.
+    pub fn syntax_errors(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.walk(|n| {
+            if n.is_error() || n.is_missing() {
+                let p = n.start_position();
+                out.push(format!(
+                    "{}:{}:{} {}",
+                    self.path.display(),
+                    p.row + 1,
+                    p.column + 1,
+                    if n.is_missing() { "MISSING" } else { "ERROR" }
+                ));
+            }
+        });
+        out
+    }
+
+    /// Procedures and functions: lowercase name → (name, exported, required
+    /// parameter count, total parameter count).
+    pub fn definitions(&self) -> BTreeMap<String, (String, bool, usize, usize)> {
+        let mut out = BTreeMap::new();
+        self.walk(|n| {
+            if n.kind() != "procedure_definition" && n.kind() != "function_definition" {
+                return;
+            }
+            let name = self
+                .node_text(n.child_by_field_name("name").unwrap())
+                .to_string();
+            let exported = n.child_by_field_name("export").is_some();
+            let params = n.child_by_field_name("parameters").unwrap();
+            let mut cursor = params.walk();
+            let (mut required, mut total) = (0, 0);
+            for p in params.named_children(&mut cursor) {
+                total += 1;
+                if p.child_by_field_name("def").is_none() {
+                    required += 1;
+                }
+            }
+            out.insert(name.to_lowercase(), (name, exported, required, total));
+        });
+        out
+    }
+
+    /// Calls and property accesses on a variable named one of `receivers`
+    /// (case-insensitive): (line, member name, Some(argument count) for a call).
+    pub fn member_uses(&self, receivers: &[&str]) -> Vec<(usize, String, Option<usize>)> {
+        let receivers: Vec<String> = receivers.iter().map(|r| r.to_lowercase()).collect();
+        let mut out = Vec::new();
+        self.walk(|n| {
+            let (name_node, args) = match n.kind() {
+                "method_call" => (
+                    n.child_by_field_name("name").unwrap(),
+                    n.child_by_field_name("arguments"),
+                ),
+                "property" => (n, None),
+                _ => return,
+            };
+            let Some(receiver) = n.prev_named_sibling() else {
+                return;
+            };
+            if receiver.kind() != "access"
+                || !receivers.contains(&self.node_text(receiver).to_lowercase())
+            {
+                return;
+            }
+            let count = args.map(|a| a.named_child_count());
+            out.push((
+                n.start_position().row + 1,
+                self.node_text(name_node).to_string(),
+                count,
+            ));
+        });
+        out.sort();
+        out
+    }
+}
+
+/// Local name of an element (the dump uses namespaces throughout).
+pub fn local<'a>(n: roxmltree::Node<'a, '_>) -> &'a str {
+    n.tag_name().name()
+}
+
+/// Every UUID in a dump: `uuid` attributes and the generated-type and
+/// contained-object ids, with the file each came from.
+pub fn uuids(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for path in files(root, ".xml") {
+        let src = text(&path);
+        let doc = roxmltree::Document::parse(&src).unwrap();
+        for n in doc.descendants().filter(|n| n.is_element()) {
+            if let Some(u) = n.attribute("uuid") {
+                out.push((u.to_string(), path.clone()));
+            }
+            if matches!(local(n), "TypeId" | "ValueId" | "ObjectId") {
+                out.push((n.text().unwrap_or_default().to_string(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The folder of each top-level object kind in `Configuration.xml`.
+pub fn kind_dir(kind: &str) -> &'static str {
+    match kind {
+        "Language" => "Languages",
+        "CommonTemplate" => "CommonTemplates",
+        "CommonModule" => "CommonModules",
+        "HTTPService" => "HTTPServices",
+        "Constant" => "Constants",
+        "DataProcessor" => "DataProcessors",
+        "InformationRegister" => "InformationRegisters",
+        other => panic!("object kind {other} is not used by the sample; add its folder"),
+    }
+}
+
+/// The objects `Configuration.xml` lists: (kind, name).
+pub fn configuration_objects(root: &Path) -> BTreeSet<(String, String)> {
+    let src = text(&root.join("Configuration.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let children = doc
+        .descendants()
+        .find(|n| n.is_element() && local(*n) == "ChildObjects")
+        .expect("Configuration.xml has ChildObjects");
+    children
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| {
+            (
+                local(n).to_string(),
+                n.text().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,436 @@
+//! The 1C sample configuration (`1c-sample/`, a Designer XML dump): its BSL
+//! parses, its XML is well-formed and consistent, and every add-in method or
+//! property it uses exists in the add-in that is built here, with a fitting
+//! number of parameters. Renaming a row of the add-in's table breaks this test.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use common::dump::{self, local, Module};
+use common::host;
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("1c-sample")
+}
+
+/// The add-in's names as the emulated 1C sees them, lowercase → (required, total)
+/// parameters for methods; lowercase names for properties (both languages).
+struct AddinNames {
+    methods: HashMap<String, (usize, usize)>,
+    props: BTreeSet<String>,
+}
+
+fn addin_names() -> AddinNames {
+    let (lines, _) = host::run_with(
+        &[],
+        &format!("load\t{}\nnew\nmeta\n", common::cdylib_path().display()),
+    );
+    let mut names = AddinNames {
+        methods: HashMap::new(),
+        props: BTreeSet::new(),
+    };
+    for l in lines {
+        match l[0].as_str() {
+            "P" => {
+                names.props.insert(l[1].to_lowercase());
+                names.props.insert(l[2].to_lowercase());
+            }
+            "M" => {
+                let total: usize = l[3].parse().unwrap();
+                let required = l[5..].iter().filter(|d| *d == "req").count();
+                names.methods.insert(l[1].to_lowercase(), (required, total));
+                names.methods.insert(l[2].to_lowercase(), (required, total));
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        names.methods.len() > 80 && names.props.len() > 15,
+        "meta read"
+    );
+    names
+}
+
+fn modules() -> Vec<Module> {
+    let found = dump::files(&sample(), ".bsl");
+    assert!(found.len() >= 6, "the sample's modules: {found:?}");
+    found.iter().map(|p| dump::parse_bsl(p)).collect()
+}
+
+fn module(rel: &str) -> Module {
+    dump::parse_bsl(&sample().join(rel))
+}
+
+#[test]
+fn every_bsl_module_parses_without_error_or_missing_nodes() {
+    let mut errors = Vec::new();
+    for m in modules() {
+        errors.extend(m.syntax_errors());
+    }
+    assert!(
+        errors.is_empty(),
+        "BSL syntax errors:\n{}",
+        errors.join("\n")
+    );
+
+    // The grammar is strict enough to notice a broken module: guard against a
+    // check that cannot fail.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.bsl");
+    std::fs::write(&bad, "Процедура А()\n\tЕсли Истина Тогда\nКонецПроцедуры\n").unwrap();
+    assert!(!dump::parse_bsl(&bad).syntax_errors().is_empty());
+}
+
+#[test]
+fn every_xml_is_well_formed_and_uuids_are_unique() {
+    let xml = dump::files(&sample(), ".xml");
+    assert!(xml.len() >= 12, "{xml:?}");
+    for path in &xml {
+        let src = dump::text(path);
+        roxmltree::Document::parse(&src)
+            .unwrap_or_else(|e| panic!("{}: not well-formed: {e}", path.display()));
+    }
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for (uuid, path) in dump::uuids(&sample()) {
+        assert_eq!(uuid.len(), 36, "{uuid} in {}", path.display());
+        if let Some(first) = seen.insert(uuid.clone(), path.clone()) {
+            panic!(
+                "UUID {uuid} twice: {} and {}",
+                first.display(),
+                path.display()
+            );
+        }
+    }
+    assert!(seen.len() >= 40, "{} UUIDs", seen.len());
+}
+
+#[test]
+fn configuration_lists_exactly_the_objects_that_exist() {
+    let root = sample();
+    let listed = dump::configuration_objects(&root);
+    for (kind, name) in &listed {
+        let path = root.join(dump::kind_dir(kind)).join(format!("{name}.xml"));
+        let src = dump::text(&path);
+        let doc = roxmltree::Document::parse(&src).unwrap();
+        let object = doc.root_element().first_element_child().unwrap();
+        assert_eq!(local(object), kind, "{}", path.display());
+        let own_name = object
+            .descendants()
+            .find(|n| n.is_element() && local(*n) == "Name")
+            .and_then(|n| n.text());
+        assert_eq!(own_name, Some(name.as_str()), "{}", path.display());
+    }
+    // And the other way: no object file that Configuration.xml does not list.
+    let dirs: BTreeSet<&str> = listed.iter().map(|(k, _)| dump::kind_dir(k)).collect();
+    for dir in dirs {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "xml") {
+                let name = path.file_stem().unwrap().to_string_lossy().to_string();
+                assert!(
+                    listed.iter().any(|(_, n)| *n == name),
+                    "{} is not in Configuration.xml",
+                    path.display()
+                );
+            }
+        }
+    }
+    // Child objects of the data processor have their files.
+    let dp = dump::text(&root.join("DataProcessors/SDKWA.xml"));
+    let doc = roxmltree::Document::parse(&dp).unwrap();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let sub = match local(n) {
+            "Form" => "Forms",
+            "Template" => "Templates",
+            _ => continue,
+        };
+        let name = n.text().unwrap();
+        assert!(
+            root.join("DataProcessors/SDKWA")
+                .join(sub)
+                .join(format!("{name}.xml"))
+                .is_file(),
+            "{sub}/{name}.xml"
+        );
+    }
+}
+
+#[test]
+fn form_ids_commands_data_paths_and_handlers_fit_together() {
+    let root = sample().join("DataProcessors/SDKWA/Forms/Форма/Ext");
+    let src = dump::text(&root.join("Form.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let handlers = module("DataProcessors/SDKWA/Forms/Форма/Ext/Form/Module.bsl").definitions();
+    let section = |name: &str| {
+        doc.root_element()
+            .children()
+            .find(|n| n.is_element() && local(*n) == name)
+            .unwrap_or_else(|| panic!("Form.xml has no {name}"))
+    };
+
+    // Item ids are unique across the item tree.
+    let mut ids = BTreeSet::new();
+    for n in section("ChildItems")
+        .descendants()
+        .filter(|n| n.is_element())
+    {
+        if let Some(id) = n.attribute("id") {
+            assert!(ids.insert(id.to_string()), "item id {id} twice");
+        }
+    }
+    let attributes: BTreeSet<String> = section("Attributes")
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| n.attribute("name").unwrap().to_string())
+        .collect();
+    let commands: BTreeMap<String, String> = section("Commands")
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| {
+            let action = n
+                .children()
+                .find(|c| c.is_element() && local(*c) == "Action")
+                .and_then(|c| c.text())
+                .unwrap()
+                .to_string();
+            (n.attribute("name").unwrap().to_string(), action)
+        })
+        .collect();
+    assert!(commands.len() >= 15, "{commands:?}");
+    for (name, action) in &commands {
+        assert!(
+            handlers.contains_key(&action.to_lowercase()),
+            "command {name}: no procedure {action} in the form module"
+        );
+    }
+    let mut used_commands = BTreeSet::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        match local(n) {
+            "CommandName" => {
+                let c = n.text().unwrap().strip_prefix("Form.Command.").unwrap();
+                assert!(commands.contains_key(c), "button for unknown command {c}");
+                used_commands.insert(c.to_string());
+            }
+            "DataPath" => {
+                let head = n.text().unwrap().split('.').next().unwrap();
+                assert!(
+                    attributes.contains(head),
+                    "data path to unknown attribute {head}"
+                );
+            }
+            "Event" => {
+                let h = n.text().unwrap();
+                assert!(
+                    handlers.contains_key(&h.to_lowercase()),
+                    "event handler {h} is not in the form module"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        used_commands.len(),
+        commands.len(),
+        "every command has a button"
+    );
+    // The tabs of the original processor.
+    let pages: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.is_element() && local(*n) == "Page")
+        .map(|n| n.attribute("name").unwrap())
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            "СтраницаАвторизация",
+            "СтраницаОтправка",
+            "СтраницаПолучение",
+            "СтраницаКонтакты",
+            "СтраницаГруппы"
+        ]
+    );
+}
+
+#[test]
+fn every_addin_call_in_the_bsl_exists_in_the_addin_with_fitting_arguments() {
+    let names = addin_names();
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for m in modules() {
+        for (line, member, args) in m.member_uses(&["Компонента", "КлиентSDKWA"]) {
+            let where_ = format!("{}:{line} {member}", m.path.display());
+            let lower = member.to_lowercase();
+            // Asynchronous forms on the client: НачатьВызов<Метод>, НачатьУстановку<Свойство>.
+            if let Some(method) = lower.strip_prefix("начатьвызов") {
+                match names.methods.get(method) {
+                    // The first argument is the notification.
+                    Some(&(req, total)) => {
+                        let n = args.unwrap() - 1;
+                        if n < req || n > total {
+                            problems.push(format!("{where_}: {n} args, expected {req}..={total}"));
+                        }
+                    }
+                    None => problems.push(format!("{where_}: no such add-in method")),
+                }
+            } else if let Some(prop) = lower.strip_prefix("начатьустановку") {
+                if !names.props.contains(prop) {
+                    problems.push(format!("{where_}: no such add-in property"));
+                }
+            } else if let Some(n) = args {
+                match names.methods.get(&lower) {
+                    Some(&(req, total)) if n < req || n > total => {
+                        problems.push(format!("{where_}: {n} args, expected {req}..={total}"))
+                    }
+                    Some(_) => {}
+                    None => problems.push(format!("{where_}: no such add-in method")),
+                }
+            } else if !names.props.contains(&lower) {
+                problems.push(format!("{where_}: no such add-in property"));
+            }
+            checked += 1;
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked >= 60, "only {checked} add-in uses found");
+}
+
+/// The methods of the BSL-only library's README, which the processor must keep.
+const SEED_METHODS: &[&str] = &[
+    "ПолучитьQRКод",
+    "ОтправитьТекст",
+    "ОтправитьВидеоАудиоИзображениеДокументПоURL",
+    "ОтправитьВидеоАудиоИзображениеДокумент",
+    "ОтправитьГеолокацию",
+    "ОтправитьКонтакт",
+    "ПолучитьУведомление",
+    "УдалитьУведомление",
+    "ПолучитьИсториюСообщенийЧата",
+    "ПолучитьКонтакты",
+    "ПолучитьИнфоКонтакта",
+    "ПроверитьНаличиеWhatsApp",
+    "ОтметитьЧатПрочитанным",
+    "СоздатьГруппу",
+    "ПолучитьИнформациюОГруппе",
+    "ДобавитьУчастникаВГруппу",
+    "ОтправитьТекстВГруппу",
+];
+
+#[test]
+fn the_processor_keeps_the_seed_interface_and_wraps_the_addin_method_of_the_same_name() {
+    let names = addin_names();
+    let object = module("DataProcessors/SDKWA/Ext/ObjectModule.bsl");
+    let defs = object.definitions();
+    for m in SEED_METHODS {
+        let (_, exported, ..) = defs
+            .get(&m.to_lowercase())
+            .unwrap_or_else(|| panic!("the processor lacks {m}"));
+        assert!(exported, "{m} is not exported");
+    }
+    // Every exported wrapper whose name is an add-in method calls that method
+    // (so a wrapper cannot silently call the wrong one).
+    let uses = object.member_uses(&["Компонента"]);
+    let mut wrapped = 0;
+    for (lower, (name, exported, ..)) in &defs {
+        if !exported || !names.methods.contains_key(lower) {
+            continue;
+        }
+        let src = &object.source;
+        let start = src.find(&format!("Функция {name}(")).unwrap();
+        let end = start + src[start..].find("КонецФункции").unwrap();
+        let first_line = src[..start].lines().count() + 1;
+        let last_line = src[..end].lines().count() + 1;
+        assert!(
+            uses.iter().any(|(l, member, args)| *l >= first_line
+                && *l <= last_line
+                && member.to_lowercase() == *lower
+                && args.is_some()),
+            "{name} does not call Компонента.{name}"
+        );
+        wrapped += 1;
+    }
+    // The rest of interface.md as well, not only the seed's seventeen.
+    assert!(wrapped >= 45, "{wrapped} wrappers");
+}
+
+#[test]
+fn every_seed_example_is_in_the_sample_and_calls_an_existing_processor_method() {
+    let examples = module("CommonModules/SDKWAПримеры/Ext/Module.bsl");
+    let defs = examples.definitions();
+    for n in 1..=14 {
+        assert!(
+            defs.keys().any(|k| k.starts_with(&format!("пример{n:02}"))),
+            "seed example {n} is missing"
+        );
+    }
+    let processor = module("DataProcessors/SDKWA/Ext/ObjectModule.bsl").definitions();
+    let calls = examples.member_uses(&["АПИ"]);
+    let mut called = BTreeSet::new();
+    for (line, member, args) in &calls {
+        let Some(n) = args else {
+            // АПИ.IdInstance = …: the processor's attributes.
+            assert!(
+                ["idinstance", "apitoken", "адресapi"].contains(&member.to_lowercase().as_str()),
+                "line {line}: {member}"
+            );
+            continue;
+        };
+        let (_, exported, req, total) = processor
+            .get(&member.to_lowercase())
+            .unwrap_or_else(|| panic!("line {line}: the processor has no {member}"));
+        assert!(exported, "line {line}: {member} is not exported");
+        assert!(
+            n >= req && n <= total,
+            "line {line}: {member} with {n} args, expected {req}..={total}"
+        );
+        called.insert(member.clone());
+    }
+    for m in SEED_METHODS {
+        assert!(called.contains(*m), "no example calls {m}");
+    }
+}
+
+#[test]
+fn the_webhook_service_handler_and_register_fit_together() {
+    let root = sample();
+    let src = dump::text(&root.join("HTTPServices/WhatsAppWebhook.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let handlers = module("HTTPServices/WhatsAppWebhook/Ext/Module.bsl").definitions();
+    let mut n = 0;
+    for h in doc
+        .descendants()
+        .filter(|n| n.is_element() && local(*n) == "Handler")
+    {
+        let name = h.text().unwrap();
+        assert!(handlers.contains_key(&name.to_lowercase()), "no {name}");
+        n += 1;
+    }
+    assert_eq!(n, 1);
+    // The fields the module writes are the register's.
+    let reg = dump::text(&root.join("InformationRegisters/ВходящиеСообщенияSDKWA.xml"));
+    let reg = roxmltree::Document::parse(&reg).unwrap();
+    let fields: BTreeSet<String> = reg
+        .descendants()
+        .filter(|n| n.is_element() && matches!(local(*n), "Dimension" | "Resource"))
+        .map(|n| {
+            n.descendants()
+                .find(|c| c.is_element() && local(*c) == "Name")
+                .unwrap()
+                .text()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let module = module("HTTPServices/WhatsAppWebhook/Ext/Module.bsl");
+    let written: Vec<_> = module.member_uses(&["Запись"]);
+    assert!(written.len() >= 7);
+    for (line, field, args) in written {
+        if args.is_none() {
+            assert!(
+                fields.contains(&field),
+                "line {line}: register has no {field}"
+            );
+        }
+    }
+}
