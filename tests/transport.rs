@@ -233,6 +233,18 @@ fn redirects_never_carry_the_token_to_another_host() {
     let reqs = sb.requests();
     assert_eq!(reqs.len(), 2);
     assert!(reqs.iter().all(|r| r["hasAuthorization"] == true));
+    // A same-origin loop ends after five redirects with a clear error.
+    let same = format!("{}/whatsapp/1101000001/getStateInstance", sb.url());
+    sb.clear_requests();
+    sb.add_fault(fault(
+        FaultKind::Redirect { location: same },
+        100,
+        "getStateInstance",
+    ));
+    let e = c.get_state_instance().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Http);
+    assert!(e.to_string().contains("more than 5"), "{e}");
+    assert_eq!(sb.requests().len(), 6, "the request and five redirects");
 }
 
 #[test]

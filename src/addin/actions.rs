@@ -278,34 +278,8 @@ pub fn call_method(c: &mut Component, call: &Call) -> R {
 
 /// Validates a webhook received by a 1C HTTP service and returns its body.
 pub fn parse_webhook(_: &mut Component, call: &Call) -> R {
-    let body = call.text(0)?;
-    let expected = call.text(1)?;
-    let header = call.text(2)?;
-    if !expected.is_empty() {
-        let given = header.trim();
-        let given = given.strip_prefix("Bearer ").unwrap_or(given).trim();
-        // Constant-time comparison: the token must not leak through timing.
-        let ok = given.len() == expected.len()
-            && given
-                .bytes()
-                .zip(expected.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if !ok {
-            return Err(messages::webhook_token());
-        }
-    }
-    let v: Value =
-        serde_json::from_str(&body).map_err(|e| messages::webhook_body(&e.to_string()))?;
-    // The queue's form {receiptId, body} and the webhook's bare body are both accepted.
-    let inner = match v.get("body") {
-        Some(b) if v.get("receiptId").is_some() => b.clone(),
-        _ => v,
-    };
-    match inner.get("typeWebhook").and_then(Value::as_str) {
-        Some(t) if !t.is_empty() => Ok(Ret::Str(inner.to_string())),
-        _ => Err(messages::webhook_body("no typeWebhook field")),
-    }
+    let notification = crate::api::webhook::parse(&call.text(0)?, &call.text(1)?, &call.text(2)?)?;
+    Ok(Ret::Str(notification.to_string()))
 }
 
 #[cfg(test)]

@@ -241,7 +241,8 @@ type DestroyObject = unsafe extern "system" fn(*mut *mut c_void) -> c_long;
 
 /// A loaded add-in library with a host around it.
 pub struct Host1C {
-    lib: libloading::Library,
+    /// The library, or `None` for the add-in linked into this process.
+    lib: Option<libloading::Library>,
     mem: Box<HostMemory>,
     conn: Box<HostConn>,
 }
@@ -261,7 +262,17 @@ impl Host1C {
     pub fn load(path: &std::path::Path) -> Result<Host1C, String> {
         // SAFETY: loading an add-in runs its initializers; for our own library these are Rust statics.
         let lib = unsafe { libloading::Library::new(path) }.map_err(|e| e.to_string())?;
-        Ok(Host1C {
+        Ok(Self::with(Some(lib)))
+    }
+
+    /// A host for the add-in compiled into this process (the fuzz targets
+    /// use it: no library file, and the sanitizer sees the add-in's code).
+    pub fn in_process() -> Host1C {
+        Self::with(None)
+    }
+
+    fn with(lib: Option<libloading::Library>) -> Host1C {
+        Host1C {
             lib,
             mem: Box::new(HostMemory { vt: &MEM_VT }),
             conn: Box::new(HostConn {
@@ -272,14 +283,32 @@ impl Host1C {
                 }),
                 cv: Condvar::new(),
             }),
-        })
+        }
+    }
+
+    fn get_class_object(&self) -> Result<GetClassObject, String> {
+        match &self.lib {
+            // SAFETY: the symbol has the Native API signature.
+            Some(lib) => unsafe { lib.get::<GetClassObject>(b"GetClassObject") }
+                .map(|f| *f)
+                .map_err(|e| e.to_string()),
+            None => Ok(super::exports::GetClassObject),
+        }
+    }
+
+    fn destroy_object(&self) -> Option<DestroyObject> {
+        match &self.lib {
+            // SAFETY: the symbol has the Native API signature.
+            Some(lib) => unsafe { lib.get::<DestroyObject>(b"DestroyObject") }
+                .ok()
+                .map(|f| *f),
+            None => Some(super::exports::DestroyObject),
+        }
     }
 
     /// Creates an object of class `Client`: GetClassObject, Init, setMemManager.
     pub fn create(&self) -> Result<Object1C<'_>, String> {
-        // SAFETY: the symbol has the Native API signature.
-        let get: libloading::Symbol<GetClassObject> =
-            unsafe { self.lib.get(b"GetClassObject") }.map_err(|e| e.to_string())?;
+        let get = self.get_class_object()?;
         let mut ptr = std::ptr::null_mut();
         let name = to_wide("Client");
         // SAFETY: a valid name and out-pointer.
@@ -384,6 +413,63 @@ impl Object1C<'_> {
         }
     }
 
+    /// The number of methods and of properties the object declares.
+    pub fn counts(&self) -> (usize, usize) {
+        let (vt, this) = self.lang();
+        // SAFETY: live object.
+        unsafe {
+            (
+                (vt.get_n_methods)(this).max(0) as usize,
+                (vt.get_n_props)(this).max(0) as usize,
+            )
+        }
+    }
+
+    /// Calls method number `n` with variants exactly as given, as a host
+    /// that passes any type tag would; frees what the add-in returned.
+    /// `Err` holds the exception text.
+    ///
+    /// # Safety
+    /// Every string or blob variant in `params` points to `len` valid elements.
+    pub unsafe fn call_raw(&self, n: c_long, params: &mut [TVariant]) -> Result<Value1C, String> {
+        let (vt, this) = self.lang();
+        let mut ret = empty();
+        // SAFETY: live object; the variants are valid by this function's contract.
+        let ok = unsafe {
+            if (vt.has_ret_val)(this, n) {
+                (vt.call_as_func)(
+                    this,
+                    n,
+                    &mut ret,
+                    params.as_mut_ptr(),
+                    params.len() as c_long,
+                )
+            } else {
+                (vt.call_as_proc)(this, n, params.as_mut_ptr(), params.len() as c_long)
+            }
+        };
+        let value = self.read_ret(&mut ret);
+        if ok {
+            Ok(value)
+        } else {
+            Err(self.take_error())
+        }
+    }
+
+    /// Writes property number `n` with a variant exactly as given.
+    ///
+    /// # Safety
+    /// As for [`Object1C::call_raw`].
+    pub unsafe fn set_raw(&self, n: c_long, value: &mut TVariant) -> Result<(), String> {
+        let (vt, this) = self.lang();
+        // SAFETY: live object; the variant is valid by this function's contract.
+        if unsafe { (vt.set_prop_val)(this, n, value) } {
+            Ok(())
+        } else {
+            Err(self.take_error())
+        }
+    }
+
     /// Reads a property.
     pub fn get(&self, prop: &str) -> Result<Value1C, String> {
         let (vt, this) = self.lang();
@@ -446,7 +532,7 @@ impl Drop for Object1C<'_> {
         unsafe {
             let vt = &**(self.ptr as *const *const InitDoneVtable);
             (vt.done)(self.ptr);
-            if let Ok(destroy) = self.host.lib.get::<DestroyObject>(b"DestroyObject") {
+            if let Some(destroy) = self.host.destroy_object() {
                 destroy(&mut self.ptr);
             }
         }

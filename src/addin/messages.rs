@@ -77,28 +77,6 @@ pub fn too_many(method: &str, max: usize, got: usize) -> Error {
     )
 }
 
-/// The webhook token did not match.
-pub fn webhook_token() -> Error {
-    Error::new(
-        ErrorKind::Unauthorized,
-        Text::new(
-            "The webhook's Authorization header does not carry the expected token (webhookUrlToken)",
-            "Заголовок Authorization уведомления не содержит ожидаемый токен (webhookUrlToken)",
-        ),
-    )
-}
-
-/// A webhook body that is not a notification.
-pub fn webhook_body(why: &str) -> Error {
-    Error::new(
-        ErrorKind::Validation,
-        Text::new(
-            format!("The webhook body is not an sdkwa notification: {why}"),
-            format!("Тело уведомления не является уведомлением sdkwa: {why}"),
-        ),
-    )
-}
-
 /// A panic was caught inside the add-in.
 pub fn internal() -> Error {
     Error::new(

@@ -5,7 +5,7 @@
 mod actions;
 mod component;
 mod convert;
-#[cfg(feature = "sandbox")]
+#[cfg(feature = "host")]
 pub mod embed;
 pub mod exports;
 mod host;

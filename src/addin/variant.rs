@@ -80,6 +80,9 @@ pub struct DataPtr<T> {
 pub union VariantValue {
     /// `bVal`.
     pub b: bool,
+    /// `bVal` as its byte: read this way, a host byte other than 0 or 1 is
+    /// still a valid boolean (a Rust `bool` with another value would be UB).
+    pub byte: u8,
     /// `lVal`.
     pub i32: i32,
     /// `shortVal`.
@@ -185,7 +188,7 @@ impl TVariant {
                 VTYPE_I8 => Arg::Int(self.value.i64),
                 VTYPE_R4 => Arg::Num(f64::from(self.value.f32)),
                 VTYPE_R8 => Arg::Num(self.value.f64),
-                VTYPE_BOOL => Arg::Bool(self.value.b),
+                VTYPE_BOOL => Arg::Bool(self.value.byte != 0),
                 VTYPE_PWSTR => {
                     let DataPtr { ptr, len } = self.value.wstr;
                     if ptr.is_null() || len == 0 {

@@ -1,5 +1,6 @@
 //! Files to send: a path on disk or bytes already in memory.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::{Error, ErrorKind, Result};
@@ -74,7 +75,10 @@ impl FileSource {
             .unwrap_or_else(|| self.default_file_name());
         let data = match self {
             FileSource::Path(p) => read_file(p)?,
-            FileSource::Bytes { data, .. } => data.clone(),
+            FileSource::Bytes { data, .. } => {
+                check_size(data.len() as u64)?;
+                data.clone()
+            }
         };
         let mime = mime_guess::from_path(&name)
             .first_or_octet_stream()
@@ -88,8 +92,11 @@ impl FileSource {
     }
 }
 
+/// The largest file sent by upload (the service's own limit is 100 MB).
+pub const MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
+
 fn read_file(p: &Path) -> Result<Vec<u8>> {
-    std::fs::read(p).map_err(|e| {
+    let io = |e: std::io::Error| {
         let shown = p.display();
         Error::new(
             ErrorKind::Io,
@@ -99,7 +106,35 @@ fn read_file(p: &Path) -> Result<Vec<u8>> {
             ),
         )
         .with_source(e)
-    })
+    };
+    // Only regular files: a device or a pipe (/dev/zero, a FIFO) would never
+    // end, and reading it inside 1C would hang the session.
+    let meta = std::fs::metadata(p).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other(
+            "not a regular file / не обычный файл",
+        )));
+    }
+    check_size(meta.len())?;
+    let mut data = Vec::with_capacity(meta.len() as usize);
+    // The file may grow while it is read: never take more than the limit + 1.
+    std::fs::File::open(p)
+        .and_then(|f| f.take(MAX_UPLOAD_BYTES + 1).read_to_end(&mut data))
+        .map_err(io)?;
+    check_size(data.len() as u64)?;
+    Ok(data)
+}
+
+fn check_size(len: u64) -> Result<()> {
+    if len <= MAX_UPLOAD_BYTES {
+        return Ok(());
+    }
+    let mb = len as f64 / 1_048_576.0;
+    Err(Error::invalid_argument(
+        "file",
+        &format!("a file of at most 100 MB; this one is {mb:.1} MB"),
+        &format!("файл не больше 100 МБ; этот - {mb:.1} МБ"),
+    ))
 }
 
 #[cfg(test)]
@@ -127,5 +162,23 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Io);
         assert!(e.to_string().contains("missing.zip"));
+        // A device never ends: refused at once instead of hanging 1C.
+        #[cfg(unix)]
+        {
+            let e = FileSource::path("/dev/zero").load(None).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Io);
+            assert!(e.to_string().contains("not a regular file"), "{e}");
+            let e = FileSource::path(dir.path()).load(None).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Io);
+        }
+        // Over the limit: a sparse file, so the test writes nothing big.
+        let big = dir.path().join("big.bin");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_UPLOAD_BYTES + 1)
+            .unwrap();
+        let e = FileSource::path(&big).load(None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert!(e.to_string().contains("100 MB"), "{e}");
     }
 }

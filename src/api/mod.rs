@@ -13,6 +13,7 @@ mod params;
 mod request;
 pub mod secret;
 pub mod spec;
+pub mod webhook;
 
 pub use cancel::Cancel;
 pub use client::Client;

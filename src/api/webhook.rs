@@ -1,0 +1,98 @@
+//! Webhooks: a notification the service POSTs to the user's HTTP endpoint
+//! (in 1C, an HTTP service). The endpoint checks the token the service sends
+//! in `Authorization` and that the body is a notification.
+
+use serde_json::Value;
+
+use super::{Error, ErrorKind, Result, Text};
+
+/// Checks a webhook and returns the notification (the body itself; for the
+/// queue's `{receiptId, body}` form, its `body`).
+///
+/// `expected_token` empty = no token check; otherwise `authorization` must be
+/// `Bearer <token>` or the bare token, compared in constant time so the token
+/// does not leak through timing.
+pub fn parse(body: &str, expected_token: &str, authorization: &str) -> Result<Value> {
+    if !expected_token.is_empty() && !token_matches(expected_token, authorization) {
+        return Err(Error::new(
+            ErrorKind::Unauthorized,
+            Text::new(
+                "The webhook's Authorization header does not carry the expected token (webhookUrlToken)",
+                "Заголовок Authorization уведомления не содержит ожидаемый токен (webhookUrlToken)",
+            ),
+        ));
+    }
+    let v: Value = serde_json::from_str(body).map_err(|e| not_a_notification(&e.to_string()))?;
+    // The queue's form {receiptId, body} and the webhook's bare body are both accepted.
+    let inner = match v.get("body") {
+        Some(b) if v.get("receiptId").is_some() => b.clone(),
+        _ => v,
+    };
+    match inner.get("typeWebhook").and_then(Value::as_str) {
+        Some(t) if !t.is_empty() => Ok(inner),
+        _ => Err(not_a_notification("no typeWebhook field")),
+    }
+}
+
+fn token_matches(expected: &str, authorization: &str) -> bool {
+    let given = authorization.trim();
+    let given = given.strip_prefix("Bearer ").unwrap_or(given).trim();
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+fn not_a_notification(why: &str) -> Error {
+    Error::new(
+        ErrorKind::Validation,
+        Text::new(
+            format!("The webhook body is not an sdkwa notification: {why}"),
+            format!("Тело уведомления не является уведомлением sdkwa: {why}"),
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = r#"{"typeWebhook":"incomingMessageReceived","idMessage":"X"}"#;
+
+    #[test]
+    fn token_forms_and_mismatches() {
+        assert!(parse(BODY, "tok", "Bearer tok").is_ok());
+        assert!(parse(BODY, "tok", "  tok ").is_ok());
+        assert!(parse(BODY, "", "anything").is_ok());
+        for bad in ["Bearer bad", "", "Bearer tok2", "Bearer to", "Basic tok"] {
+            let e = parse(BODY, "tok", bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Unauthorized, "{bad}");
+            assert!(!e.to_string().contains("tok\""), "{e}");
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(parse(BODY, "", "").unwrap()["idMessage"], "X");
+        let queued = r#"{"receiptId":1,"body":{"typeWebhook":"stateInstanceChanged"}}"#;
+        assert_eq!(
+            parse(queued, "", "").unwrap().to_string(),
+            r#"{"typeWebhook":"stateInstanceChanged"}"#
+        );
+        for bad in [
+            "{}",
+            "[]",
+            "not json",
+            r#"{"typeWebhook":""}"#,
+            r#"{"typeWebhook":5}"#,
+        ] {
+            assert_eq!(
+                parse(bad, "", "").unwrap_err().kind(),
+                ErrorKind::Validation,
+                "{bad}"
+            );
+        }
+    }
+}
