@@ -50,6 +50,11 @@ step "fuzzing (60 s per target)"
 mkdir -p target
 bash scripts/fuzz.sh 60
 
+step "ThreadSanitizer: 8 threads x 1000 calls on one C client, several add-in objects"
+bash scripts/tsan.sh
+grep -E '^test result:' target/tsan-output.txt >> target/test-output.txt
+summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
+
 step "header is current"
 git diff --exit-code -- include/sdkwa1c.h || { echo "include/sdkwa1c.h changed: commit it"; exit 1; }
 
