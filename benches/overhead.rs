@@ -70,17 +70,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Per-call microseconds of `f`, as the median of batches of 50.
-fn time_calls(mut f: impl FnMut()) -> f64 {
-    let mut batches = Vec::new();
-    for _ in 0..CALLS / 50 {
-        let t = Instant::now();
-        for _ in 0..50 {
-            f();
-        }
-        batches.push(t.elapsed().as_secs_f64() * 1e6 / 50.0);
+/// Per-call microseconds of one batch of 50 calls of `f`.
+fn time_batch(f: &mut impl FnMut()) -> f64 {
+    let t = Instant::now();
+    for _ in 0..50 {
+        f();
     }
-    median(batches)
+    t.elapsed().as_secs_f64() * 1e6 / 50.0
 }
 
 fn python_per_call(sb: &Sandbox) -> Option<f64> {
@@ -157,41 +153,52 @@ fn main() {
         ("1C add-in", vec![]),
     ];
     let mut ratios: Vec<Vec<f64>> = vec![vec![]; 4];
-    for _ in 0..ROUNDS {
-        let r = [
-            time_calls(|| {
-                raw.send();
-            }),
-            time_calls(|| {
-                client
-                    .send_message(&SendMessage::new("79001234567", "benchmark"))
-                    .unwrap();
-            }),
-            time_calls(|| {
-                let mut out = std::ptr::null_mut();
-                // SAFETY: valid client, strings and out pointer; the answer is freed.
-                unsafe {
-                    assert_eq!(
-                        sdkwa1c::ffi::sdkwa_send_message(
-                            cclient,
-                            chat.as_ptr(),
-                            text.as_ptr(),
-                            &mut out
-                        ),
-                        0
-                    );
-                    sdkwa1c::ffi::sdkwa_string_free(out);
-                }
-            }),
-            time_calls(|| {
-                addin.call("ОтправитьТекст", &args).unwrap();
-            }),
-        ];
+    let mut paths: Vec<Box<dyn FnMut() + '_>> = vec![
+        Box::new(|| {
+            raw.send();
+        }),
+        Box::new(|| {
+            client
+                .send_message(&SendMessage::new("79001234567", "benchmark"))
+                .unwrap();
+        }),
+        Box::new(|| {
+            let mut out = std::ptr::null_mut();
+            // SAFETY: valid client, strings and out pointer; the answer is freed.
+            unsafe {
+                assert_eq!(
+                    sdkwa1c::ffi::sdkwa_send_message(
+                        cclient,
+                        chat.as_ptr(),
+                        text.as_ptr(),
+                        &mut out
+                    ),
+                    0
+                );
+                sdkwa1c::ffi::sdkwa_string_free(out);
+            }
+        }),
+        Box::new(|| {
+            addin.call("ОтправитьТекст", &args).unwrap();
+        }),
+    ];
+    for round in 0..ROUNDS {
+        // Batches of the four paths alternate (in a rotating order), so every
+        // path meets the same sandbox state and the same background noise.
+        let mut batches: Vec<Vec<f64>> = vec![vec![]; 4];
+        for b in 0..CALLS / 50 {
+            for k in 0..4 {
+                let i = (k + b + round) % 4;
+                batches[i].push(time_batch(&mut paths[i]));
+            }
+        }
+        let r: Vec<f64> = batches.into_iter().map(median).collect();
         for i in 0..4 {
             rows[i].1.push(r[i]);
             ratios[i].push(r[i] / r[0]);
         }
     }
+    drop(paths);
     let med: Vec<f64> = rows.iter().map(|r| median(r.1.clone())).collect();
     let rat: Vec<f64> = ratios.iter().map(|r| median(r.clone())).collect();
     let python = python_per_call(&sb);
