@@ -413,6 +413,15 @@ impl Object1C<'_> {
         }
     }
 
+    /// The number of a method, found by name as 1C does (`FindMethod`).
+    pub fn find_method(&self, name: &str) -> Option<c_long> {
+        let (vt, this) = self.lang();
+        let w = to_wide(name);
+        // SAFETY: live object, NUL-terminated name.
+        let n = unsafe { (vt.find_method)(this, w.as_ptr()) };
+        (n >= 0).then_some(n)
+    }
+
     /// The number of methods and of properties the object declares.
     pub fn counts(&self) -> (usize, usize) {
         let (vt, this) = self.lang();

@@ -138,6 +138,9 @@ pub enum Arg {
     Blob(Vec<u8>),
     /// A type the add-in does not accept (its tag).
     Other(u16),
+    /// A Строка that is not valid UTF-16 (a lone surrogate at this
+    /// 1-based position): refused rather than silently altered.
+    BadText(usize),
 }
 
 impl Arg {
@@ -151,6 +154,13 @@ impl Arg {
             Arg::Date(_) => ("Дата", "Date"),
             Arg::Blob(_) => ("ДвоичныеДанные", "BinaryData"),
             Arg::Other(t) => return format!("{} {t}", if ru { "тип" } else { "type" }),
+            Arg::BadText(at) => {
+                return if ru {
+                    format!("Строка с недопустимым символом UTF-16 в позиции {at}")
+                } else {
+                    format!("String with an invalid UTF-16 character at position {at}")
+                }
+            }
         };
         (if ru { r } else { e }).to_string()
     }
@@ -195,7 +205,10 @@ impl TVariant {
                         Arg::Str(String::new())
                     } else {
                         let units = std::slice::from_raw_parts(ptr, len as usize);
-                        Arg::Str(String::from_utf16_lossy(units))
+                        match String::from_utf16(units) {
+                            Ok(s) => Arg::Str(s),
+                            Err(_) => Arg::BadText(first_invalid(units)),
+                        }
                     }
                 }
                 VTYPE_BLOB => {
@@ -259,4 +272,11 @@ impl TVariant {
             },
         }
     }
+}
+
+/// The 1-based position (in characters) of the first unpaired surrogate.
+fn first_invalid(units: &[u16]) -> usize {
+    char::decode_utf16(units.iter().copied())
+        .position(|c| c.is_err())
+        .map_or(0, |p| p + 1)
 }
