@@ -221,10 +221,12 @@ impl TVariant {
                 }
                 VTYPE_TM => {
                     let t = self.value.tm;
+                    // In i64: a host's extreme year or month must not overflow
+                    // (found by fuzz/addin_variants; see the test below).
                     Arg::Date(format!(
                         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                        t.year + 1900,
-                        t.mon + 1,
+                        i64::from(t.year) + 1900,
+                        i64::from(t.mon) + 1,
                         t.mday,
                         t.hour,
                         t.min,
@@ -279,4 +281,62 @@ fn first_invalid(units: &[u16]) -> usize {
     char::decode_utf16(units.iter().copied())
         .position(|c| c.is_err())
         .map_or(0, |p| p + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tm_variant(year: c_int, mon: c_int) -> TVariant {
+        let mut v = TVariant {
+            value: VariantValue { i64: 0 },
+            elements: 0,
+            vt: VTYPE_TM,
+        };
+        // SAFETY: writing plain integers into the tm member.
+        unsafe {
+            v.value.tm.year = year;
+            v.value.tm.mon = mon;
+            v.value.tm.mday = 31;
+        }
+        v
+    }
+
+    /// Regression: fuzz/addin_variants found `year + 1900` overflowing.
+    #[test]
+    fn extreme_dates_do_not_overflow() {
+        // SAFETY: a TM variant without pointers.
+        let a = unsafe { tm_variant(c_int::MAX, c_int::MAX).read() };
+        assert_eq!(
+            a,
+            Arg::Date(format!(
+                "{}-{}-31T00:00:00",
+                i64::from(c_int::MAX) + 1900,
+                i64::from(c_int::MAX) + 1
+            ))
+        );
+        // SAFETY: as above.
+        let b = unsafe { tm_variant(126, 10).read() };
+        assert_eq!(b, Arg::Date("2026-11-31T00:00:00".into()));
+    }
+
+    #[test]
+    fn lone_surrogates_are_found_at_their_position() {
+        assert_eq!(first_invalid(&[0x41, 0xDC00]), 2);
+        assert_eq!(first_invalid(&[0xD800, 0x41]), 1);
+        // SAFETY: the pointer is valid for `len` units.
+        let mut units = [0x41u16, 0x42, 0xDFFF];
+        let v = TVariant {
+            value: VariantValue {
+                wstr: DataPtr {
+                    ptr: units.as_mut_ptr(),
+                    len: 3,
+                },
+            },
+            elements: 0,
+            vt: VTYPE_PWSTR,
+        };
+        // SAFETY: `units` outlives the read.
+        assert_eq!(unsafe { v.read() }, Arg::BadText(3));
+    }
 }
