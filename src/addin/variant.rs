@@ -293,12 +293,10 @@ mod tests {
             elements: 0,
             vt: VTYPE_TM,
         };
-        // SAFETY: writing plain integers into the tm member.
-        unsafe {
-            v.value.tm.year = year;
-            v.value.tm.mon = mon;
-            v.value.tm.mday = 31;
-        }
+        // Writing a union field is safe; only reading it is not.
+        v.value.tm.year = year;
+        v.value.tm.mon = mon;
+        v.value.tm.mday = 31;
         v
     }
 
@@ -324,7 +322,6 @@ mod tests {
     fn lone_surrogates_are_found_at_their_position() {
         assert_eq!(first_invalid(&[0x41, 0xDC00]), 2);
         assert_eq!(first_invalid(&[0xD800, 0x41]), 1);
-        // SAFETY: the pointer is valid for `len` units.
         let mut units = [0x41u16, 0x42, 0xDFFF];
         let v = TVariant {
             value: VariantValue {
