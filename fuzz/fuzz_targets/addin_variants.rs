@@ -11,7 +11,7 @@
 use libfuzzer_sys::fuzz_target;
 use sdkwa1c::addin::embed::{Host1C, Value1C};
 use sdkwa1c::addin::variant::{
-    DataPtr, TVariant, VariantValue, VTYPE_BLOB, VTYPE_BOOL, VTYPE_EMPTY, VTYPE_I2, VTYPE_I4,
+    DataPtr, TVariant, VTYPE_BLOB, VTYPE_BOOL, VTYPE_EMPTY, VTYPE_I2, VTYPE_I4,
     VTYPE_I8, VTYPE_NULL, VTYPE_PWSTR, VTYPE_R4, VTYPE_R8, VTYPE_TM,
 };
 
@@ -40,11 +40,10 @@ struct Keep {
 }
 
 fn variant(inp: &mut Input, keep: &mut Keep) -> TVariant {
-    let mut v = TVariant {
-        value: VariantValue { i64: 0 },
-        elements: 0,
-        vt: VTYPE_EMPTY,
-    };
+    // SAFETY: all zero bytes are a valid TVariant (integers, null pointers),
+    // and every byte of the union is then initialized, as 1C's variants are.
+    let mut v: TVariant = unsafe { std::mem::zeroed() };
+    v.vt = VTYPE_EMPTY;
     match inp.u8() % 12 {
         0 => v.vt = VTYPE_EMPTY,
         1 => v.vt = VTYPE_NULL,

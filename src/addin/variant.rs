@@ -288,16 +288,28 @@ mod tests {
     use super::*;
 
     fn tm_variant(year: c_int, mon: c_int) -> TVariant {
-        let mut v = TVariant {
-            value: VariantValue { i64: 0 },
+        // Every field written: the union's other bytes must not be read uninitialized.
+        TVariant {
+            value: VariantValue {
+                tm: Tm {
+                    sec: 0,
+                    min: 0,
+                    hour: 0,
+                    mday: 31,
+                    mon,
+                    year,
+                    wday: 0,
+                    yday: 0,
+                    isdst: 0,
+                    #[cfg(not(windows))]
+                    gmtoff: 0,
+                    #[cfg(not(windows))]
+                    zone: std::ptr::null(),
+                },
+            },
             elements: 0,
             vt: VTYPE_TM,
-        };
-        // Writing a union field is safe; only reading it is not.
-        v.value.tm.year = year;
-        v.value.tm.mon = mon;
-        v.value.tm.mday = 31;
-        v
+        }
     }
 
     /// Regression: fuzz/addin_variants found `year + 1900` overflowing.
