@@ -323,30 +323,28 @@ fn the_processor_keeps_the_seed_interface_and_wraps_the_addin_method_of_the_same
     let object = module("DataProcessors/SDKWA/Ext/ObjectModule.bsl");
     let defs = object.definitions();
     for m in SEED_METHODS {
-        let (_, exported, ..) = defs
+        let def = defs
             .get(&m.to_lowercase())
             .unwrap_or_else(|| panic!("the processor lacks {m}"));
-        assert!(exported, "{m} is not exported");
+        assert!(def.exported, "{m} is not exported");
     }
     // Every exported wrapper whose name is an add-in method calls that method
     // (so a wrapper cannot silently call the wrong one).
     let uses = object.member_uses(&["Компонента"]);
     let mut wrapped = 0;
-    for (lower, (name, exported, ..)) in &defs {
-        if !exported || !names.methods.contains_key(lower) {
+    for (lower, def) in &defs {
+        if !def.exported || !names.methods.contains_key(lower) {
             continue;
         }
-        let src = &object.source;
-        let start = src.find(&format!("Функция {name}(")).unwrap();
-        let end = start + src[start..].find("КонецФункции").unwrap();
-        let first_line = src[..start].lines().count() + 1;
-        let last_line = src[..end].lines().count() + 1;
+        let (first_line, last_line) = def.lines;
         assert!(
             uses.iter().any(|(l, member, args)| *l >= first_line
                 && *l <= last_line
                 && member.to_lowercase() == *lower
                 && args.is_some()),
-            "{name} does not call Компонента.{name}"
+            "{} does not call Компонента.{}",
+            def.name,
+            def.name
         );
         wrapped += 1;
     }
@@ -376,13 +374,15 @@ fn every_seed_example_is_in_the_sample_and_calls_an_existing_processor_method() 
             );
             continue;
         };
-        let (_, exported, req, total) = processor
+        let def = processor
             .get(&member.to_lowercase())
             .unwrap_or_else(|| panic!("line {line}: the processor has no {member}"));
-        assert!(exported, "line {line}: {member} is not exported");
+        assert!(def.exported, "line {line}: {member} is not exported");
         assert!(
-            n >= req && n <= total,
-            "line {line}: {member} with {n} args, expected {req}..={total}"
+            *n >= def.required && *n <= def.total,
+            "line {line}: {member} with {n} args, expected {}..={}",
+            def.required,
+            def.total
         );
         called.insert(member.clone());
     }

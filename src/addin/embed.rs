@@ -517,20 +517,11 @@ impl Object1C<'_> {
                     }
                 }
             }
-            let mut ret = empty();
-            let ok = if (vt.has_ret_val)(this, n) {
-                (vt.call_as_func)(this, n, &mut ret, params.as_mut_ptr(), count as c_long)
-            } else {
-                (vt.call_as_proc)(this, n, params.as_mut_ptr(), count as c_long)
-            };
+            let result = self.call_raw(n, &mut params);
             for p in params.iter_mut().skip(args.len()) {
                 self.read_ret(p);
             }
-            if ok {
-                Ok(self.read_ret(&mut ret))
-            } else {
-                Err(self.take_error())
-            }
+            result
         }
     }
 }

@@ -24,9 +24,9 @@ use super::lang::Text;
 use super::request::{Body, Request};
 use super::spec::HttpMethod;
 
-/// The longest `Retry-After` the client waits for before giving up.
 /// Redirects followed within one attempt.
 const MAX_REDIRECTS: usize = 5;
+/// The longest `Retry-After` the client waits for before giving up.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// First backoff step; it doubles each retry.
 const BACKOFF_BASE: Duration = Duration::from_millis(200);

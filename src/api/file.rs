@@ -108,7 +108,8 @@ fn read_file(p: &Path) -> Result<Vec<u8>> {
         .with_source(e)
     };
     // Only regular files: a device or a pipe (/dev/zero, a FIFO) would never
-    // end, and reading it inside 1C would hang the session.
+    // end, and reading it inside 1C would hang the session. Checked by path
+    // before opening, because opening a FIFO already blocks.
     let meta = std::fs::metadata(p).map_err(io)?;
     if !meta.is_file() {
         return Err(io(std::io::Error::other(
@@ -129,11 +130,12 @@ fn check_size(len: u64) -> Result<()> {
     if len <= MAX_UPLOAD_BYTES {
         return Ok(());
     }
-    let mb = len as f64 / 1_048_576.0;
+    const MB: u64 = 1024 * 1024;
+    let (limit, mb) = (MAX_UPLOAD_BYTES / MB, len as f64 / MB as f64);
     Err(Error::invalid_argument(
         "file",
-        &format!("a file of at most 100 MB; this one is {mb:.1} MB"),
-        &format!("файл не больше 100 МБ; этот - {mb:.1} МБ"),
+        &format!("a file of at most {limit} MB; this one is {mb:.1} MB"),
+        &format!("файл не больше {limit} МБ; этот - {mb:.1} МБ"),
     ))
 }
 

@@ -29,6 +29,20 @@ pub fn text(path: &Path) -> String {
     s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)
 }
 
+/// A procedure or function of a module.
+pub struct Definition {
+    /// Its name as written.
+    pub name: String,
+    /// Declared `Экспорт`.
+    pub exported: bool,
+    /// Parameters without a default.
+    pub required: usize,
+    /// All parameters.
+    pub total: usize,
+    /// First and last line (1-based).
+    pub lines: (usize, usize),
+}
+
 /// A parsed BSL module.
 pub struct Module {
     /// Where it came from.
@@ -88,9 +102,8 @@ impl Module {
         out
     }
 
-    /// Procedures and functions: lowercase name → (name, exported, required
-    /// parameter count, total parameter count).
-    pub fn definitions(&self) -> BTreeMap<String, (String, bool, usize, usize)> {
+    /// Procedures and functions by lowercase name.
+    pub fn definitions(&self) -> BTreeMap<String, Definition> {
         let mut out = BTreeMap::new();
         self.walk(|n| {
             if n.kind() != "procedure_definition" && n.kind() != "function_definition" {
@@ -109,7 +122,16 @@ impl Module {
                     required += 1;
                 }
             }
-            out.insert(name.to_lowercase(), (name, exported, required, total));
+            out.insert(
+                name.to_lowercase(),
+                Definition {
+                    name,
+                    exported,
+                    required,
+                    total,
+                    lines: (n.start_position().row + 1, n.end_position().row + 1),
+                },
+            );
         });
         out
     }
