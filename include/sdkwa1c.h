@@ -82,11 +82,15 @@ struct SdkwaClient *sdkwa_client_new(const char *config_json);
 // `client` is NULL or a pointer from [`sdkwa_client_new`] not freed yet.
 void sdkwa_client_free(struct SdkwaClient *client);
 
-// Calls any service method by name (`sendMessage`, `getChatHistory`, …)
-// with its parameters as a JSON object text (`params_json` may be NULL).
-// On `SDKWA_OK` `*out_json` holds the service's answer; otherwise an error
-// JSON `{"kind","code","status","method","message","serviceMessage"}`.
+// Calls a service method by its registry name (`sendMessage`,
+// `getChatHistory`, `instances/list`, …; any case) with its parameters as a
+// JSON object text (`params_json` may be NULL). On `SDKWA_OK` `*out_json`
+// holds the service's answer; otherwise an error JSON
+// `{"kind","code","status","method","message","serviceMessage"}`.
 // Phone numbers in `chatId`/`phoneNumber` are normalized; `file` is a path.
+// A name the registry does not know is refused with
+// `SDKWA_ERR_INVALID_ARGUMENT` before any request (see [`sdkwa_call_raw`]);
+// a method answering a file's bytes (`downloadFile`) needs [`sdkwa_call_bytes`].
 //
 // # Safety
 // `client` is a live client; `method`/`params_json` are NULL or
@@ -96,6 +100,21 @@ SdkwaResult sdkwa_call(const struct SdkwaClient *client,
                        const char *method,
                        const char *params_json,
                        char **out_json);
+
+// The escape hatch: calls `method` even when the registry does not know it
+// (a method the service added later), under the instance, with
+// `http_method` `"GET"`, `"POST"` or `"DELETE"` (NULL = `"POST"`): POST
+// sends `body_json` as the JSON body, GET/DELETE as the URL query. Only
+// the name's characters are checked. A registry name is called as the
+// registry describes it, whatever `http_method` says.
+//
+// # Safety
+// As [`sdkwa_call`].
+SdkwaResult sdkwa_call_raw(const struct SdkwaClient *client,
+                           const char *method,
+                           const char *http_method,
+                           const char *body_json,
+                           char **out_json);
 
 // `sendMessage`: `chat` is a phone number in any format or a chat id.
 //
@@ -163,6 +182,33 @@ const char *sdkwa_version(void);
 // The last error message of the calling thread ("" after a success);
 // valid until this thread's next call into the library.
 const char *sdkwa_last_error(void);
+
+// Calls a registry method whose answer is a file's bytes (`downloadFile`
+// with `{"chatId": …, "idMessage": …}`); for a JSON method the bytes are the
+// JSON text. On `SDKWA_OK`, `*out_bytes`/`*out_len` hold the bytes (NULL
+// and 0 for an empty answer) and `*out_error_json` is NULL; free the bytes
+// with [`sdkwa_bytes_free`]. On an error `*out_bytes` is NULL and
+// `*out_error_json` holds the error JSON (free with `sdkwa_string_free`).
+// `out_error_json` may be NULL when the caller only wants the code.
+//
+// # Safety
+// `client` is a live client; `method`/`params_json` are NULL or
+// NUL-terminated; `out_bytes` and `out_len` are writable; `out_error_json`
+// is NULL or writable.
+SdkwaResult sdkwa_call_bytes(const struct SdkwaClient *client,
+                             const char *method,
+                             const char *params_json,
+                             uint8_t **out_bytes,
+                             size_t *out_len,
+                             char **out_error_json);
+
+// Frees bytes returned by [`sdkwa_call_bytes`] (NULL is fine); `len` is
+// the length returned with them.
+//
+// # Safety
+// `bytes` is NULL or a pointer from [`sdkwa_call_bytes`] with its `len`,
+// not freed yet.
+void sdkwa_bytes_free(uint8_t *bytes, size_t len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -24,26 +24,26 @@ const METHODS: &[(&str, &str, usize)] = &[
     ("УстановитьИмяПрофиля", "SetProfileName", 1),
     ("УстановитьСтатусПрофиля", "SetProfileStatus", 1),
     ("УстановитьКартинкуПрофиля", "SetProfilePicture", 1),
-    ("ОтправитьТекст", "SendMessage", 4),
-    ("ОтправитьТекстВГруппу", "SendMessageToGroup", 2),
+    ("ОтправитьТекст", "SendMessage", 5),
+    ("ОтправитьТекстВГруппу", "SendMessageToGroup", 3),
     (
         "ОтправитьВидеоАудиоИзображениеДокументПоURL",
         "SendFileByUrl",
-        4,
+        6,
     ),
     (
         "ОтправитьВидеоАудиоИзображениеДокумент",
         "SendFileByUpload",
-        4,
+        5,
     ),
-    ("ОтправитьГеолокацию", "SendLocation", 5),
-    ("ОтправитьКонтакт", "SendContact", 6),
+    ("ОтправитьГеолокацию", "SendLocation", 6),
+    ("ОтправитьКонтакт", "SendContact", 7),
     ("ЗагрузитьФайл", "UploadFile", 1),
     ("ПолучитьУведомление", "ReceiveNotification", 1),
     ("УдалитьУведомление", "DeleteNotification", 1),
     ("НачатьПолучениеУведомлений", "StartNotifications", 0),
     ("ОстановитьПолучениеУведомлений", "StopNotifications", 0),
-    ("СкачатьФайл", "DownloadFile", 2),
+    ("СкачатьФайл", "DownloadFile", 3),
     ("ПолучитьИсториюСообщенийЧата", "GetChatHistory", 2),
     ("ПоследниеВходящиеСообщения", "LastIncomingMessages", 1),
     ("ПоследниеИсходящиеСообщения", "LastOutgoingMessages", 1),
@@ -67,6 +67,18 @@ const METHODS: &[(&str, &str, usize)] = &[
     ("СнятьАдминистратораГруппы", "RemoveAdmin", 2),
     ("ПокинутьГруппу", "LeaveGroup", 1),
     ("УстановитьКартинкуГруппы", "SetGroupPicture", 2),
+    ("ПолучитьСтатусПрогреваТелефона", "GetWarmingPhoneStatus", 0),
+    ("ПолучитьКодСопряжения", "GetPairingCode", 1),
+    ("ЗапроситьКодАвторизации", "RequestAuthorizationCode", 2),
+    ("ПолучитьДанныеИнстанса", "GetInstance", 0),
+    ("СоздатьПриложениеTelegram", "CreateTelegramApp", 4),
+    ("ОтправитьКодПодтверждения", "SendConfirmationCode", 1),
+    ("ВойтиПоКодуПодтверждения", "SignInWithConfirmationCode", 1),
+    ("ПолучитьИнстансы", "GetInstances", 0),
+    ("СоздатьИнстанс", "CreateInstance", 3),
+    ("ПродлитьИнстанс", "ExtendInstance", 4),
+    ("УдалитьИнстанс", "DeleteInstance", 1),
+    ("ВосстановитьИнстанс", "RestoreInstance", 1),
     ("ВыполнитьМетод", "CallMethod", 3),
     ("РазобратьУведомление", "ParseWebhook", 3),
 ];
@@ -250,7 +262,7 @@ fn all_methods(alias: usize) {
     assert_eq!(next()[2], "b:1", "CheckConnection is Булево");
     assert_eq!(json(&next())["status"], true);
     assert_eq!(json(&next())["method"], "sms", "default method");
-    assert_eq!(json(&next())["status"], "ok");
+    assert_eq!(json(&next())["type"], "success");
     assert_eq!(json(&next())["type"], "alreadyLogged");
     let qr = next();
     assert_eq!(qr[1], "fail", "no QR image for a linked account: {qr:?}");
@@ -374,12 +386,15 @@ fn receiving_groups_and_the_rest_by_both_names() {
         assert_eq!(json(&out[0])["result"], true);
         assert_eq!(out[1][1..], ["ok", "s:"], "nothing queued: an empty string");
         let _ = send;
-        // DownloadFile of a message without a file is the service's 400.
+        // DownloadFile of a message without a file is the service's 400: with
+        // exceptions off a ДвоичныеДанные method returns Неопределено and
+        // ПоследняяОшибка says why.
         let out = script(
             &sb,
-            &format!("set\tВызыватьИсключения\tb:0\ncall\t{hist}\ts:79001234567\ts:{id}\n"),
+            &format!("set\tВызыватьИсключения\tb:0\ncall\t{hist}\ts:79001234567\ts:{id}\nget\tПоследняяОшибка\n"),
         );
-        assert_eq!(json(&out[1])["kind"], "validation");
+        assert_eq!(out[1][1..], ["ok", "e:"], "{:?}", out[1]);
+        assert_eq!(json(&out[2])["kind"], "validation");
     }
     // Groups by both names.
     for names in [
@@ -546,14 +561,14 @@ fn wrong_parameter_counts_and_raw_calls() {
     let sb = common::sandbox();
     let out = script(
         &sb,
-        "raw\tОтправитьТекст\ts:79001234567\ts:x\ts:\tb:1\ts:extra\n\
+        "raw\tОтправитьТекст\ts:79001234567\ts:x\ts:\tb:1\tb:0\ts:extra\n\
          raw\tОтправитьТекст\ts:79001234567\n\
          raw\tПолучитьКонтакты\n\
          rawnum\t9999\n\
          rawnum\t-1\n",
     );
     assert_eq!(out[0][1], "fail");
-    assert!(out[0][2].contains("не более 4"), "{:?}", out[0]);
+    assert!(out[0][2].contains("не более 5"), "{:?}", out[0]);
     assert_eq!(out[1][1], "fail");
     assert!(out[1][2].contains("обязателен"));
     assert_eq!(out[2][1], "ok");
@@ -862,4 +877,154 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
         stats[2], stats[3],
         "every block the add-in allocated for 1C was freed by 1C (allocs = frees)"
     );
+}
+
+/// The contract's additions through the 1C host: the file itself from
+/// СкачатьФайл, the account API (instances with their tokens), pairing and
+/// authorization codes, quotes and archiving on sends, and Telegram's login.
+#[test]
+fn contract_methods_through_the_host() {
+    use sdkwa1c::sandbox::{DEFAULT_TOKEN, DEFAULT_USER_ID, DEFAULT_USER_TOKEN, SANDBOX_CODE};
+    let sb = common::sandbox();
+    let content: Vec<u8> = (0..=255u8).chain(*b"%PDF-1.4 invoice").collect();
+    let id = sb
+        .incoming_file(DEFAULT_ID, "79001234567", "счёт.pdf", &content)
+        .unwrap();
+    let hex: String = content.iter().map(|b| format!("{b:02x}")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("сохранено.pdf");
+    let out = script(
+        &sb,
+        &format!(
+            "call\tСкачатьФайл\tr:79001234567\ts:{id}\n\
+             call\tDownloadFile\ts:79001234567@c.us\ts:{id}\ts:{}\n\
+             call\tСкачатьФайл\tr:79001234567\ts:NOSUCHMESSAGE\n\
+             set\tИдентификаторПользователя\ts:{DEFAULT_USER_ID}\n\
+             set\tТокенПользователя\ts:{DEFAULT_USER_TOKEN}\n\
+             call\tПолучитьИнстансы\n\
+             call\tСоздатьИнстанс\ts:DEVELOPER\ts:month1\n\
+             call\tПродлитьИнстанс\ts:{DEFAULT_ID}\ts:BUSINESS\ts:month3\n\
+             call\tУдалитьИнстанс\tr:{DEFAULT_ID}\n\
+             call\tПолучитьСостояниеИнстанса\n\
+             call\tВосстановитьИнстанс\ti:{DEFAULT_ID}\n\
+             call\tПолучитьСостояниеИнстанса\n\
+             call\tПолучитьСтатусПрогреваТелефона\n\
+             call\tПолучитьКодСопряжения\ts:+7 900 123-45-67\n\
+             call\tЗапроситьКодАвторизации\tr:79001234567\n\
+             call\tПолучитьДанныеИнстанса\n\
+             call\tОтправитьТекст\ts:79001234567\ts:ответ\ts:{id}\tb:1\tb:1\n\
+             call\tОтправитьКодПодтверждения\tr:79001234567\n",
+            saved.display()
+        ),
+    );
+    let bytes = |l: &Line| {
+        assert_eq!(l[1], "ok", "{l:?}");
+        l[2].strip_prefix("x:")
+            .unwrap_or_else(|| panic!("not ДвоичныеДанные: {l:?}"))
+            .to_string()
+    };
+    assert_eq!(bytes(&out[0]), hex, "СкачатьФайл returns the file itself");
+    assert_eq!(bytes(&out[1]), hex);
+    assert_eq!(
+        std::fs::read(&saved).unwrap(),
+        content,
+        "and saves it when given a path"
+    );
+    assert_eq!(out[2][1], "fail", "{:?}", out[2]);
+    assert!(out[2][2].contains("NOSUCHMESSAGE"), "{:?}", out[2]);
+    let list = json(&out[5]);
+    let mine = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["idInstance"] == DEFAULT_ID)
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(
+        mine["apiTokenInstance"], DEFAULT_TOKEN,
+        "the instance's token, for the wizard"
+    );
+    let created = json(&out[6]);
+    assert!(
+        created["data"]["idInstance"].as_u64().is_some(),
+        "{created}"
+    );
+    assert_eq!(json(&out[7])["result"], true);
+    assert_eq!(json(&out[8])["data"]["deleteInstanceAccount"], true);
+    assert_eq!(
+        out[9][1], "fail",
+        "a deleted instance is refused: {:?}",
+        out[9]
+    );
+    assert_eq!(json(&out[10])["data"]["restoreInstanceAccount"], true);
+    assert_eq!(json(&out[11])["stateInstance"], "authorized");
+    assert!(json(&out[12]).is_object());
+    assert!(json(&out[13])["data"]["pairingCode"].is_string());
+    assert_eq!(json(&out[14])["result"], true);
+    assert_eq!(json(&out[15])["data"]["instanceId"], DEFAULT_ID);
+    assert_eq!(json(&out[16])["idMessage"].as_str().unwrap().len(), 32);
+    assert_eq!(
+        out[17][1], "fail",
+        "a Telegram method under WhatsApp: {:?}",
+        out[17]
+    );
+    assert!(out[17][2].contains("telegram"), "{:?}", out[17]);
+    // The quote and the archive flag reached the service; the account's
+    // requests carried the user headers and no instance token.
+    let reqs = sb.requests();
+    let send = reqs
+        .iter()
+        .rev()
+        .find(|r| r["method"] == "sendMessage")
+        .unwrap();
+    assert_eq!(send["body"]["quotedMessageId"], id.as_str());
+    assert_eq!(send["body"]["archiveChat"], true);
+    let list_req = reqs
+        .iter()
+        .find(|r| r["method"] == "instances/list")
+        .unwrap();
+    assert_eq!(list_req["userId"], DEFAULT_USER_ID);
+    assert_eq!(list_req["hasAuthorization"], false);
+    let dl = reqs.iter().find(|r| r["method"] == "downloadFile").unwrap();
+    assert_eq!(dl["pathArg"], id.as_str(), "idMessage in the path");
+    assert_eq!(
+        dl["body"],
+        serde_json::json!({"chatId": "79001234567@c.us"})
+    );
+    for r in reqs
+        .iter()
+        .filter(|r| r["method"] != "instances/list" && r["idInstance"].is_string())
+    {
+        assert!(
+            r["userId"].is_null(),
+            "no user headers on instance calls: {r}"
+        );
+    }
+
+    // Telegram's login on a new instance: app, confirmation code, sign-in.
+    sb.add_instance("1101000077", "telegram-token-0123456789", false);
+    let out = script(
+        &sb,
+        &format!(
+            "set\tIdInstance\ts:1101000077\n\
+             set\tApiToken\ts:telegram-token-0123456789\n\
+             set\tМессенджер\ts:telegram\n\
+             call\tПолучитьСостояниеИнстанса\n\
+             call\tСоздатьПриложениеTelegram\ts:Склад\ts:sklad\ts:https://example.invalid\ts:Бот склада\n\
+             call\tОтправитьКодПодтверждения\ts:+7 900 123-45-67\n\
+             call\tВойтиПоКодуПодтверждения\ts:000000\n\
+             call\tВойтиПоКодуПодтверждения\ts:{SANDBOX_CODE}\n\
+             call\tПолучитьСостояниеИнстанса\n"
+        ),
+    );
+    assert_eq!(json(&out[3])["stateInstance"], "notAuthorized");
+    assert!(json(&out[4])["data"]["appId"].is_string());
+    assert_eq!(json(&out[5])["result"], true);
+    assert_eq!(out[6][1], "fail", "a wrong code: {:?}", out[6]);
+    assert_eq!(json(&out[7])["result"], true);
+    assert_eq!(json(&out[8])["stateInstance"], "authorized");
+    let tg = sb.requests();
+    assert!(tg
+        .iter()
+        .filter(|r| r["method"] == "createApp")
+        .all(|r| r["messenger"] == "telegram"));
 }

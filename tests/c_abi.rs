@@ -29,6 +29,22 @@ type ReceiveFn = unsafe extern "C" fn(*const Opaque, u32, *mut *mut c_char) -> i
 type DeleteFn = unsafe extern "C" fn(*const Opaque, i64, *mut *mut c_char) -> i32;
 type NoArgFn = unsafe extern "C" fn(*const Opaque, *mut *mut c_char) -> i32;
 type StrFreeFn = unsafe extern "C" fn(*mut c_char);
+type RawFn = unsafe extern "C" fn(
+    *const Opaque,
+    *const c_char,
+    *const c_char,
+    *const c_char,
+    *mut *mut c_char,
+) -> i32;
+type BytesFn = unsafe extern "C" fn(
+    *const Opaque,
+    *const c_char,
+    *const c_char,
+    *mut *mut u8,
+    *mut usize,
+    *mut *mut c_char,
+) -> i32;
+type BytesFreeFn = unsafe extern "C" fn(*mut u8, usize);
 type NameFn = unsafe extern "C" fn(i32) -> *const c_char;
 type StaticFn = unsafe extern "C" fn() -> *const c_char;
 
@@ -130,9 +146,22 @@ fn client_new_reports_bad_configuration() {
         "{}",
         abi.last_error()
     );
-    assert!(abi.new_client(r#"{"idInstance":"1"}"#).is_null());
+    // Credentials are checked per call (an account-only client has no
+    // instance): the client is made, an instance call names what is missing.
+    let c = abi.new_client(r#"{"idInstance":"1","apiUrl":"http://127.0.0.1:9"}"#);
+    assert!(!c.is_null(), "{}", abi.last_error());
+    let (code, v) = abi.call(c, "getStateInstance", None);
+    assert_eq!(code, 1, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("apiToken"), "{v}");
+    let (code, v) = abi.call(c, "instances/list", None);
+    assert_eq!(code, 1, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("userToken"), "{v}");
+    abi.free_client(c);
+    assert!(abi
+        .new_client(r#"{"idInstance":"1 1","apiToken":"t"}"#)
+        .is_null());
     assert!(
-        abi.last_error().contains("apiToken"),
+        abi.last_error().contains("idInstance"),
         "{}",
         abi.last_error()
     );
@@ -192,8 +221,24 @@ fn generic_call_success_and_errors() {
     assert_eq!(v["status"], 400);
     assert!(v["serviceMessage"].as_str().unwrap().contains("not found"));
 
+    // A name the registry does not know is refused before any request…
     let (code, v) = abi.call(c, "noSuchMethodAnywhere", None);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("sdkwa_call_raw"),
+        "{v}"
+    );
+    // …the escape hatch sends it as asked: the service's 404.
+    let m = CString::new("noSuchMethodAnywhere").unwrap();
+    let verb = CString::new("GET").unwrap();
+    let mut out = ptr::null_mut();
+    // SAFETY: valid pointers as the header requires; NULL body is allowed.
+    let code = unsafe {
+        abi.sym::<RawFn>("sdkwa_call_raw")(c, m.as_ptr(), verb.as_ptr(), ptr::null(), &mut out)
+    };
+    let v: Value = serde_json::from_str(&abi.take(out)).unwrap();
     assert_eq!(code, 4, "{v}");
+    assert_eq!(v["status"], 404);
 
     // NULL method, NULL out, NULL client, invalid UTF-8.
     let mut out = ptr::null_mut();
@@ -348,4 +393,76 @@ fn eight_threads_share_one_client() {
     assert_eq!(ids.lock().unwrap().len(), THREADS * CALLS);
     assert_eq!(sb.messages(DEFAULT_ID).len(), THREADS * CALLS);
     abi.free_client(c as *mut Opaque);
+}
+
+/// `sdkwa_call_bytes`: a downloaded file's bytes, freed by `sdkwa_bytes_free`;
+/// an error comes back as JSON with no bytes; `sdkwa_call` refuses a bytes method.
+#[test]
+fn downloads_come_back_as_bytes() {
+    let sb = common::sandbox();
+    let content: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let id = sb
+        .incoming_file(DEFAULT_ID, "79001234567", "скан.png", &content)
+        .unwrap();
+    let abi = Abi::load();
+    let c = abi.new_client(&config_json(&sb));
+    let call_bytes = |method: &str, params: &str, want_error: bool| {
+        let m = CString::new(method).unwrap();
+        let p = CString::new(params).unwrap();
+        let (mut bytes, mut len, mut err) = (ptr::null_mut(), 0usize, ptr::null_mut());
+        // SAFETY: valid pointers as the header requires.
+        let code = unsafe {
+            abi.sym::<BytesFn>("sdkwa_call_bytes")(
+                c,
+                m.as_ptr(),
+                p.as_ptr(),
+                &mut bytes,
+                &mut len,
+                &mut err,
+            )
+        };
+        let data = if bytes.is_null() {
+            Vec::new()
+        } else {
+            // SAFETY: the library returned `len` bytes at `bytes`.
+            unsafe { std::slice::from_raw_parts(bytes, len) }.to_vec()
+        };
+        // SAFETY: freed once, with the length returned.
+        unsafe { abi.sym::<BytesFreeFn>("sdkwa_bytes_free")(bytes, len) };
+        let error = if want_error {
+            abi.take(err)
+        } else {
+            assert!(err.is_null());
+            String::new()
+        };
+        (code, data, error)
+    };
+    let (code, data, _) = call_bytes(
+        "downloadFile",
+        &format!(r#"{{"chatId":"+7 900 123-45-67","idMessage":"{id}"}}"#),
+        false,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(data, content, "the file itself");
+    let (code, data, error) = call_bytes(
+        "downloadFile",
+        r#"{"chatId":"79001234567","idMessage":"NOPE"}"#,
+        true,
+    );
+    assert_eq!(code, 2, "{error}");
+    assert!(data.is_empty());
+    assert!(error.contains("NOPE"), "{error}");
+    let (code, v) = abi.call(
+        c,
+        "downloadFile",
+        Some(&format!(r#"{{"chatId":"79001234567","idMessage":"{id}"}}"#)),
+    );
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("sdkwa_call_bytes"),
+        "{v}"
+    );
+    // SAFETY: NULL bytes are a no-op.
+    unsafe { abi.sym::<BytesFreeFn>("sdkwa_bytes_free")(ptr::null_mut(), 0) };
+    abi.free_client(c);
 }

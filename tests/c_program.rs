@@ -29,9 +29,16 @@ fn c_program_sends_and_receives() {
         status.success(),
         "the C program compiles against include/sdkwa1c.h"
     );
+    let file = out.path().join("invoice.pdf");
+    std::fs::write(&file, b"%PDF-1.4 test").unwrap();
+    sb.add_instance("1101000078", "telegram-token-c-program-01", false);
     let run = Command::new(&exe)
         .arg(sb.url())
         .arg(sdkwa1c::sandbox::DEFAULT_TOKEN)
+        .arg(&file)
+        .arg(sdkwa1c::sandbox::DEFAULT_USER_ID)
+        .arg(sdkwa1c::sandbox::DEFAULT_USER_TOKEN)
+        .args(["1101000078", "telegram-token-c-program-01"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);

@@ -168,6 +168,7 @@ fn sending_every_kind_and_reading_it_back() {
             longitude: 37.620508,
             name_location: Some("I'm here".into()),
             address: Some("Tretyakovskaya Galereya".into()),
+            quoted_message_id: None,
         })
         .unwrap();
     let contact = c
@@ -190,6 +191,7 @@ fn sending_every_kind_and_reading_it_back() {
             file_name: "wa.png".into(),
             caption: Some("wa".into()),
             quoted_message_id: None,
+            archive_chat: None,
         })
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -231,8 +233,11 @@ fn sending_every_kind_and_reading_it_back() {
     assert_eq!(history[3]["latitude"], 55.74093);
     assert_eq!(history[4]["textMessage"], "Привет из 1С");
     assert_eq!(c.get_chat_history("79001234567", 2).unwrap().len(), 2);
+    // downloadFile answers the file's bytes, as the service does.
     let dl = c.download_file("79001234567", &upload.id_message).unwrap();
-    assert_eq!(dl["downloadUrl"], url);
+    assert_eq!(dl, b"PK\x03\x04 zip bytes");
+    let e = c.download_file("79001234567", "NOSUCHMESSAGE").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
     assert_eq!(c.last_outgoing_messages(5).unwrap().len(), 5);
     assert!(c.last_incoming_messages(1440).unwrap().is_empty());
     assert!(c.show_messages_queue().unwrap().is_empty());
@@ -483,14 +488,13 @@ fn generic_call_passes_json_through_and_normalizes() {
         c.call("getStateInstance", None).unwrap(),
         r#"{"stateInstance":"authorized"}"#
     );
-    // An unknown method is sent as asked: the service's 404 comes back as NotFound.
+    // A misspelled method is refused before any request.
+    let e = c.call("sendMesage", Some("{}")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.to_string().contains("sendMesage"), "{e}");
+    // The escape hatch sends an unknown method as asked: the service's 404 comes back as NotFound.
     let e = c
-        .call_params(
-            "someFutureMethod",
-            Default::default(),
-            None,
-            Some(HttpMethod::Get),
-        )
+        .call_raw("someFutureMethod", HttpMethod::Get, Default::default())
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.status(), Some(404));

@@ -25,6 +25,8 @@ fn official_python_client_works_against_the_sandbox() {
         .arg(sb.url())
         .arg(sdkwa1c::sandbox::DEFAULT_ID)
         .arg(sdkwa1c::sandbox::DEFAULT_TOKEN)
+        .arg(sdkwa1c::sandbox::DEFAULT_USER_ID)
+        .arg(sdkwa1c::sandbox::DEFAULT_USER_TOKEN)
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .unwrap();

@@ -345,10 +345,20 @@ fn account_headers_are_sent() {
     cfg.user_token = Some(Secret::new("user-token-xyz"));
     let c = Client::new(cfg).unwrap();
     c.get_state_instance().unwrap();
+    // The account API's headers go only to the account API, the instance's
+    // token only to the instance's API.
     let r = &sb.requests()[0];
+    assert!(r["userId"].is_null(), "{r}");
+    assert_eq!(r["hasUserToken"], false);
+    assert_eq!(r["hasAuthorization"], true);
+    assert!(r["userAgent"].as_str().unwrap().starts_with("sdkwa1c/"));
+    let e = c.get_instances().unwrap_err();
+    assert_eq!(e.status(), Some(401), "an unknown user: {e}");
+    let r = &sb.requests()[1];
+    assert_eq!(r["method"], "instances/list");
     assert_eq!(r["userId"], "user-42");
     assert_eq!(r["hasUserToken"], true);
-    assert!(r["userAgent"].as_str().unwrap().starts_with("sdkwa1c/"));
+    assert_eq!(r["hasAuthorization"], false);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::component::{Call, Component};
 use super::messages;
 use super::receiver::Receiver;
 use super::variant::{Arg, Ret};
-use crate::api::{Error, ErrorKind, HttpMethod, Messenger, Secret, Text};
+use crate::api::{Error, ErrorKind, HttpMethod, Messenger, Op, Secret, Text};
 
 type R = Result<Ret, Error>;
 
@@ -140,13 +140,13 @@ pub fn set_settings(c: &mut Component, call: &Call) -> R {
         )
     })?;
     c.client()?
-        .call_params("setSettings", map, None, None)
+        .call_op(Op::SetSettings, map, None)
         .map(Ret::Str)
 }
 
 fn file_call(
     c: &mut Component,
-    method: &str,
+    op: Op,
     mut params: Map<String, Value>,
     file: crate::api::FileSource,
 ) -> R {
@@ -155,21 +155,19 @@ fn file_call(
             .entry("fileName")
             .or_insert_with(|| Value::String(file_name.clone()));
     }
-    c.client()?
-        .call_params(method, params, Some(file), None)
-        .map(Ret::Str)
+    c.client()?.call_op(op, params, Some(file)).map(Ret::Str)
 }
 
 pub fn set_profile_picture(c: &mut Component, call: &Call) -> R {
     let file = call.file(0, "picture.jpg")?;
-    file_call(c, "setProfilePicture", Map::new(), file)
+    file_call(c, Op::SetProfilePicture, Map::new(), file)
 }
 
 pub fn set_group_picture(c: &mut Component, call: &Call) -> R {
     let mut p = Map::new();
     p.insert("groupId".into(), call.json(0)?);
     let file = call.file(1, "picture.jpg")?;
-    file_call(c, "setGroupPicture", p, file)
+    file_call(c, Op::SetGroupPicture, p, file)
 }
 
 pub fn send_to_group(c: &mut Component, call: &Call) -> R {
@@ -177,9 +175,8 @@ pub fn send_to_group(c: &mut Component, call: &Call) -> R {
     let mut p = Map::new();
     p.insert("chatId".into(), Value::String(group));
     p.insert("message".into(), call.json(1)?);
-    c.client()?
-        .call_params("sendMessage", p, None, None)
-        .map(Ret::Str)
+    insert_text(&mut p, "quotedMessageId", call.text(2)?);
+    c.client()?.call_op(Op::SendMessage, p, None).map(Ret::Str)
 }
 
 pub fn send_file_by_upload(c: &mut Component, call: &Call) -> R {
@@ -190,17 +187,15 @@ pub fn send_file_by_upload(c: &mut Component, call: &Call) -> R {
     if !name.is_empty() {
         p.insert("fileName".into(), Value::String(name));
     }
-    let caption = call.text(3)?;
-    if !caption.is_empty() {
-        p.insert("caption".into(), Value::String(caption));
-    }
-    file_call(c, "sendFileByUpload", p, file)
+    insert_text(&mut p, "caption", call.text(3)?);
+    insert_text(&mut p, "quotedMessageId", call.text(4)?);
+    file_call(c, Op::SendFileByUpload, p, file)
 }
 
 pub fn upload_file(c: &mut Component, call: &Call) -> R {
     let file = call.file(0, "file")?;
     c.client()?
-        .call_params("uploadFile", Map::new(), Some(file), None)
+        .call_op(Op::UploadFile, Map::new(), Some(file))
         .map(Ret::Str)
 }
 
@@ -221,9 +216,30 @@ pub fn send_contact(c: &mut Component, call: &Call) -> R {
     let mut p = Map::new();
     p.insert("chatId".into(), call.json(0)?);
     p.insert("contact".into(), Value::Object(contact));
-    c.client()?
-        .call_params("sendContact", p, None, None)
-        .map(Ret::Str)
+    insert_text(&mut p, "quotedMessageId", call.text(6)?);
+    c.client()?.call_op(Op::SendContact, p, None).map(Ret::Str)
+}
+
+/// Adds an optional text field; an empty text is "not given".
+fn insert_text(p: &mut Map<String, Value>, key: &str, value: String) {
+    if !value.is_empty() {
+        p.insert(key.into(), Value::String(value));
+    }
+}
+
+/// `СкачатьФайл`: the file's bytes as ДвоичныеДанные; with a save path
+/// also written there (the whole file, or nothing: written to a temporary
+/// name beside it first, then renamed).
+pub fn download_file(c: &mut Component, call: &Call) -> R {
+    let mut p = Map::new();
+    p.insert("chatId".into(), call.json(0)?);
+    p.insert("idMessage".into(), call.json(1)?);
+    let path = call.text(2)?;
+    let bytes = c.client()?.call_op_bytes(Op::DownloadFile, p)?;
+    if !path.is_empty() {
+        crate::api::download::save(std::path::Path::new(&path), &bytes)?;
+    }
+    Ok(Ret::Blob(bytes))
 }
 
 pub fn receive_notification(c: &mut Component, call: &Call) -> R {
@@ -263,7 +279,13 @@ pub fn call_method(c: &mut Component, call: &Call) -> R {
     let method = call.text(0)?;
     let body = call.text(1)?;
     let http_text = call.text(2)?;
-    let http = HttpMethod::parse(&http_text).ok_or_else(|| {
+    // An omitted verb is POST (the table's default); an explicit empty text too.
+    let http_text = if http_text.trim().is_empty() {
+        "POST"
+    } else {
+        &http_text
+    };
+    let http = HttpMethod::parse(http_text).ok_or_else(|| {
         Error::invalid_argument(
             "HTTPМетод/HttpMethod",
             "expected GET, POST or DELETE",
@@ -271,9 +293,7 @@ pub fn call_method(c: &mut Component, call: &Call) -> R {
         )
     })?;
     let params = crate::api::params_from_text(Some(&body))?;
-    c.client()?
-        .call_params(&method, params, None, Some(http))
-        .map(Ret::Str)
+    c.client()?.call_raw(&method, http, params).map(Ret::Str)
 }
 
 /// Validates a webhook received by a 1C HTTP service and returns its body.

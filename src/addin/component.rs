@@ -12,7 +12,7 @@ use super::messages;
 use super::receiver::Receiver;
 use super::table::{self, Action, Def, Method, Param};
 use super::variant::{Arg, Ret};
-use crate::api::{Client, Config, Error, Lang, Messenger, Secret, Text};
+use crate::api::{Client, Config, Error, Lang, Messenger, Op, Secret, Text};
 
 /// What the properties hold.
 #[derive(Debug, Clone)]
@@ -123,7 +123,7 @@ impl Component {
     pub fn call(&mut self, num: usize, args: Vec<Arg>) -> Option<Ret> {
         let m = table::METHODS.get(num)?;
         let result = self.prepare_args(m, args).and_then(|args| match m.action {
-            Action::Service { method, keys } => self.service(m, method, keys, &args),
+            Action::Service { op, keys } => self.service(m, op, keys, &args),
             Action::Custom(f) => f(
                 self,
                 &Call {
@@ -162,13 +162,7 @@ impl Component {
     }
 
     /// A table row that maps parameters one to one onto service fields.
-    fn service(
-        &mut self,
-        m: &Method,
-        method: &str,
-        keys: &[&str],
-        args: &[Arg],
-    ) -> Result<Ret, Error> {
+    fn service(&mut self, m: &Method, op: Op, keys: &[&str], args: &[Arg]) -> Result<Ret, Error> {
         let mut map = serde_json::Map::new();
         for (i, ((a, p), key)) in args.iter().zip(m.params).zip(keys).enumerate() {
             // An empty optional text is "not given" for the service.
@@ -184,7 +178,7 @@ impl Component {
             map.insert((*key).to_string(), convert::to_json(p.kind, a, &ctx)?);
         }
         let client = self.client()?;
-        client.call_params(method, map, None, None).map(Ret::Str)
+        client.call_op(op, map, None).map(Ret::Str)
     }
 
     /// Success clears ПоследняяОшибка; an error is stored there and raised

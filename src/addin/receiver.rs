@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::host::Host;
-use crate::api::{Cancel, Client, Error, Lang};
+use crate::api::{Cancel, Client, Error, Lang, Op};
 
 /// How long one long poll waits for a notification.
 const POLL_WAIT: Duration = Duration::from_secs(5);
@@ -157,7 +157,7 @@ fn run(client: &Client, host: Host, cancel: &Cancel, last_error: &Mutex<String>,
         params.insert("receiptId".into(), env.receipt_id.into());
         let mut del_backoff = Backoff::new();
         loop {
-            match client.call_params_cancellable("deleteNotification", params.clone(), cancel) {
+            match client.call_op_cancellable(Op::DeleteNotification, params.clone(), cancel) {
                 Ok(Some(_)) => break,
                 Ok(None) => return,
                 Err(e) => {

@@ -6,7 +6,7 @@ use super::actions as a;
 use super::component::{Call, Component};
 use super::convert::Kind;
 use super::variant::{Arg, Ret};
-use crate::api::{Error, Text};
+use crate::api::{Error, Op, Text};
 
 /// A parameter's default when 1C omits it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,8 +64,8 @@ const fn opt(ru: &'static str, en: &'static str, kind: Kind, default: Def) -> Pa
 pub enum Action {
     /// Calls service `method`, parameter i going to field `keys[i]`; returns its JSON.
     Service {
-        /// The service method.
-        method: &'static str,
+        /// The registry's operation.
+        op: Op,
         /// The JSON field of each parameter.
         keys: &'static [&'static str],
     },
@@ -135,13 +135,23 @@ const PHONE: Param = req("Телефон", "Phone", Kind::Chat);
 const GROUP: Param = req("ИдГруппы", "GroupId", Kind::Text);
 const ID_MESSAGE: Param = req("ИдСообщения", "IdMessage", Kind::Text);
 const FILE: Param = req("Файл", "File", Kind::File);
+const ID_INSTANCE: Param = req("IdInstance", "IdInstance", Kind::Text);
+const TARIFF: Param = req("Тариф", "Tariff", Kind::Text);
+const PERIOD: Param = req("Период", "Period", Kind::Text);
+const PAYMENT: Param = opt("СпособОплаты", "PaymentType", Kind::Text, Def::Str(""));
+const QUOTED: Param = opt(
+    "ИдЦитируемогоСообщения",
+    "QuotedMessageId",
+    Kind::Text,
+    Def::Str(""),
+);
 const NONE: &[Param] = &[];
 
 const fn svc(
     ru: &'static str,
     en: &'static str,
     params: &'static [Param],
-    method: &'static str,
+    op: Op,
     keys: &'static [&'static str],
 ) -> Method {
     Method {
@@ -149,7 +159,7 @@ const fn svc(
         en,
         params,
         returns: Returns::Json,
-        action: Action::Service { method, keys },
+        action: Action::Service { op, keys },
     }
 }
 
@@ -242,7 +252,7 @@ pub static PROPS: &[Prop] = &[
 /// Every method, in `GetMethodName` order.
 pub static METHODS: &[Method] = &[
     // authorization and account
-    svc("ПолучитьQRКод", "GetQRCode", NONE, "qr", &[]),
+    svc("ПолучитьQRКод", "GetQRCode", NONE, Op::Qr, &[]),
     custom(
         "ПолучитьQRКартинку",
         "GetQRImage",
@@ -254,28 +264,28 @@ pub static METHODS: &[Method] = &[
         "ПолучитьКодАвторизации",
         "GetAuthorizationCode",
         &[PHONE],
-        "getAuthorizationCode",
+        Op::GetAuthorizationCode,
         &["phoneNumber"],
     ),
     svc(
         "ЗапроситьКодРегистрации",
         "RequestRegistrationCode",
         &[PHONE, opt("Способ", "Method", Kind::Text, Def::Str("sms"))],
-        "requestRegistrationCode",
+        Op::RequestRegistrationCode,
         &["phoneNumber", "method"],
     ),
     svc(
         "ОтправитьКодРегистрации",
         "SendRegistrationCode",
         &[req("Код", "Code", Kind::Text)],
-        "sendRegistrationCode",
+        Op::SendRegistrationCode,
         &["code"],
     ),
     svc(
         "ПолучитьСостояниеИнстанса",
         "GetStateInstance",
         NONE,
-        "getStateInstance",
+        Op::GetStateInstance,
         &[],
     ),
     custom(
@@ -285,7 +295,13 @@ pub static METHODS: &[Method] = &[
         Returns::Bool,
         a::check_connection,
     ),
-    svc("ПолучитьНастройки", "GetSettings", NONE, "getSettings", &[]),
+    svc(
+        "ПолучитьНастройки",
+        "GetSettings",
+        NONE,
+        Op::GetSettings,
+        &[],
+    ),
     custom(
         "УстановитьНастройки",
         "SetSettings",
@@ -293,20 +309,20 @@ pub static METHODS: &[Method] = &[
         Returns::Json,
         a::set_settings,
     ),
-    svc("ПерезагрузитьИнстанс", "Reboot", NONE, "reboot", &[]),
-    svc("РазлогинитьИнстанс", "Logout", NONE, "logout", &[]),
+    svc("ПерезагрузитьИнстанс", "Reboot", NONE, Op::Reboot, &[]),
+    svc("РазлогинитьИнстанс", "Logout", NONE, Op::Logout, &[]),
     svc(
         "УстановитьИмяПрофиля",
         "SetProfileName",
         &[req("Имя", "Name", Kind::Text)],
-        "setProfileName",
+        Op::SetProfileName,
         &["name"],
     ),
     svc(
         "УстановитьСтатусПрофиля",
         "SetProfileStatus",
         &[req("Текст", "Text", Kind::Text)],
-        "setProfileStatus",
+        Op::SetProfileStatus,
         &["status"],
     ),
     custom(
@@ -323,26 +339,33 @@ pub static METHODS: &[Method] = &[
         &[
             CHAT,
             req("Текст", "Text", Kind::Text),
-            opt(
-                "ИдЦитируемогоСообщения",
-                "QuotedMessageId",
-                Kind::Text,
-                Def::Str(""),
-            ),
+            QUOTED,
             opt(
                 "ПредпросмотрСсылки",
                 "LinkPreview",
                 Kind::Bool,
                 Def::Bool(true),
             ),
+            opt(
+                "АрхивироватьЧат",
+                "ArchiveChat",
+                Kind::Bool,
+                Def::Bool(false),
+            ),
         ],
-        "sendMessage",
-        &["chatId", "message", "quotedMessageId", "linkPreview"],
+        Op::SendMessage,
+        &[
+            "chatId",
+            "message",
+            "quotedMessageId",
+            "linkPreview",
+            "archiveChat",
+        ],
     ),
     custom(
         "ОтправитьТекстВГруппу",
         "SendMessageToGroup",
-        &[GROUP, req("Текст", "Text", Kind::Text)],
+        &[GROUP, req("Текст", "Text", Kind::Text), QUOTED],
         Returns::Json,
         a::send_to_group,
     ),
@@ -354,9 +377,23 @@ pub static METHODS: &[Method] = &[
             req("URL", "Url", Kind::Text),
             req("ИмяФайла", "FileName", Kind::Text),
             opt("Подпись", "Caption", Kind::Text, Def::Str("")),
+            QUOTED,
+            opt(
+                "АрхивироватьЧат",
+                "ArchiveChat",
+                Kind::Bool,
+                Def::Bool(false),
+            ),
         ],
-        "sendFileByUrl",
-        &["chatId", "urlFile", "fileName", "caption"],
+        Op::SendFileByUrl,
+        &[
+            "chatId",
+            "urlFile",
+            "fileName",
+            "caption",
+            "quotedMessageId",
+            "archiveChat",
+        ],
     ),
     custom(
         "ОтправитьВидеоАудиоИзображениеДокумент",
@@ -366,6 +403,7 @@ pub static METHODS: &[Method] = &[
             FILE,
             opt("ИмяФайла", "FileName", Kind::Text, Def::Str("")),
             opt("Подпись", "Caption", Kind::Text, Def::Str("")),
+            QUOTED,
         ],
         Returns::Json,
         a::send_file_by_upload,
@@ -379,9 +417,17 @@ pub static METHODS: &[Method] = &[
             opt("Адрес", "Address", Kind::Text, Def::Str("")),
             req("Широта", "Latitude", Kind::Coord),
             req("Долгота", "Longitude", Kind::Coord),
+            QUOTED,
         ],
-        "sendLocation",
-        &["chatId", "nameLocation", "address", "latitude", "longitude"],
+        Op::SendLocation,
+        &[
+            "chatId",
+            "nameLocation",
+            "address",
+            "latitude",
+            "longitude",
+            "quotedMessageId",
+        ],
     ),
     custom(
         "ОтправитьКонтакт",
@@ -393,6 +439,7 @@ pub static METHODS: &[Method] = &[
             opt("Отчество", "MiddleName", Kind::Text, Def::Str("")),
             opt("Фамилия", "LastName", Kind::Text, Def::Str("")),
             opt("Компания", "Company", Kind::Text, Def::Str("")),
+            QUOTED,
         ],
         Returns::Json,
         a::send_contact,
@@ -416,7 +463,7 @@ pub static METHODS: &[Method] = &[
         "УдалитьУведомление",
         "DeleteNotification",
         &[req("ИдУведомления", "ReceiptId", Kind::Int)],
-        "deleteNotification",
+        Op::DeleteNotification,
         &["receiptId"],
     ),
     custom(
@@ -433,71 +480,81 @@ pub static METHODS: &[Method] = &[
         Returns::Nothing,
         a::stop_notifications,
     ),
-    svc(
+    custom(
         "СкачатьФайл",
         "DownloadFile",
-        &[CHAT, ID_MESSAGE],
-        "downloadFile",
-        &["chatId", "idMessage"],
+        &[
+            CHAT,
+            ID_MESSAGE,
+            opt("ПутьСохранения", "SavePath", Kind::Text, Def::Str("")),
+        ],
+        Returns::Blob,
+        a::download_file,
     ),
     // journals and queue
     svc(
         "ПолучитьИсториюСообщенийЧата",
         "GetChatHistory",
         &[CHAT, opt("Количество", "Count", Kind::Int, Def::Int(100))],
-        "getChatHistory",
+        Op::GetChatHistory,
         &["chatId", "count"],
     ),
     svc(
         "ПоследниеВходящиеСообщения",
         "LastIncomingMessages",
         &[opt("Минут", "Minutes", Kind::Int, Def::Int(1440))],
-        "lastIncomingMessages",
+        Op::LastIncomingMessages,
         &["minutes"],
     ),
     svc(
         "ПоследниеИсходящиеСообщения",
         "LastOutgoingMessages",
         &[opt("Минут", "Minutes", Kind::Int, Def::Int(1440))],
-        "lastOutgoingMessages",
+        Op::LastOutgoingMessages,
         &["minutes"],
     ),
     svc(
         "ПолучитьОчередьСообщений",
         "ShowMessagesQueue",
         NONE,
-        "showMessagesQueue",
+        Op::ShowMessagesQueue,
         &[],
     ),
     svc(
         "ОчиститьОчередьСообщений",
         "ClearMessagesQueue",
         NONE,
-        "clearMessagesQueue",
+        Op::ClearMessagesQueue,
         &[],
     ),
     // contacts and chats
-    svc("ПолучитьКонтакты", "GetContacts", NONE, "getContacts", &[]),
-    svc("ПолучитьЧаты", "GetChats", NONE, "getChats", &[]),
+    svc(
+        "ПолучитьКонтакты",
+        "GetContacts",
+        NONE,
+        Op::GetContacts,
+        &[],
+    ),
+    svc("ПолучитьЧаты", "GetChats", NONE, Op::GetChats, &[]),
     svc(
         "ПолучитьИнфоКонтакта",
         "GetContactInfo",
         &[CHAT],
-        "getContactInfo",
+        Op::GetContactInfo,
         &["chatId"],
     ),
     svc(
         "ПолучитьАватар",
         "GetAvatar",
         &[CHAT],
-        "getAvatar",
+        Op::GetAvatar,
         &["chatId"],
     ),
     svc(
         "ПроверитьНаличиеWhatsApp",
         "CheckWhatsapp",
         &[PHONE],
-        "checkWhatsapp",
+        Op::CheckWhatsapp,
         &["phoneNumber"],
     ),
     svc(
@@ -507,28 +564,28 @@ pub static METHODS: &[Method] = &[
             CHAT,
             opt("ИдСообщения", "IdMessage", Kind::Text, Def::Str("")),
         ],
-        "readChat",
+        Op::ReadChat,
         &["chatId", "idMessage"],
     ),
     svc(
         "АрхивироватьЧат",
         "ArchiveChat",
         &[CHAT],
-        "archiveChat",
+        Op::ArchiveChat,
         &["chatId"],
     ),
     svc(
         "РазархивироватьЧат",
         "UnarchiveChat",
         &[CHAT],
-        "unarchiveChat",
+        Op::UnarchiveChat,
         &["chatId"],
     ),
     svc(
         "УдалитьСообщение",
         "DeleteMessage",
         &[CHAT, ID_MESSAGE],
-        "deleteMessage",
+        Op::DeleteMessage,
         &["chatId", "idMessage"],
     ),
     // groups
@@ -539,56 +596,56 @@ pub static METHODS: &[Method] = &[
             req("Название", "Name", Kind::Text),
             req("Участники", "Participants", Kind::List),
         ],
-        "createGroup",
+        Op::CreateGroup,
         &["groupName", "chatIds"],
     ),
     svc(
         "ИзменитьИмяГруппы",
         "UpdateGroupName",
         &[GROUP, req("Название", "Name", Kind::Text)],
-        "updateGroupName",
+        Op::UpdateGroupName,
         &["groupId", "groupName"],
     ),
     svc(
         "ПолучитьИнформациюОГруппе",
         "GetGroupData",
         &[GROUP],
-        "getGroupData",
+        Op::GetGroupData,
         &["groupId"],
     ),
     svc(
         "ДобавитьУчастникаВГруппу",
         "AddGroupParticipant",
         &[GROUP, CHAT],
-        "addGroupParticipant",
+        Op::AddGroupParticipant,
         &["groupId", "participantChatId"],
     ),
     svc(
         "УдалитьУчастникаИзГруппы",
         "RemoveGroupParticipant",
         &[GROUP, CHAT],
-        "removeGroupParticipant",
+        Op::RemoveGroupParticipant,
         &["groupId", "participantChatId"],
     ),
     svc(
         "НазначитьАдминистратораГруппы",
         "SetGroupAdmin",
         &[GROUP, CHAT],
-        "setGroupAdmin",
+        Op::SetGroupAdmin,
         &["groupId", "participantChatId"],
     ),
     svc(
         "СнятьАдминистратораГруппы",
         "RemoveAdmin",
         &[GROUP, CHAT],
-        "removeAdmin",
+        Op::RemoveAdmin,
         &["groupId", "participantChatId"],
     ),
     svc(
         "ПокинутьГруппу",
         "LeaveGroup",
         &[GROUP],
-        "leaveGroup",
+        Op::LeaveGroup,
         &["groupId"],
     ),
     custom(
@@ -597,6 +654,98 @@ pub static METHODS: &[Method] = &[
         &[GROUP, FILE],
         Returns::Json,
         a::set_group_picture,
+    ),
+    // authorization by code and the instance
+    svc(
+        "ПолучитьСтатусПрогреваТелефона",
+        "GetWarmingPhoneStatus",
+        NONE,
+        Op::GetWarmingPhoneStatus,
+        &[],
+    ),
+    svc(
+        "ПолучитьКодСопряжения",
+        "GetPairingCode",
+        &[PHONE],
+        Op::GetPairingCode,
+        &["phoneNumber"],
+    ),
+    svc(
+        "ЗапроситьКодАвторизации",
+        "RequestAuthorizationCode",
+        &[PHONE, opt("Способ", "Method", Kind::Text, Def::Str("sms"))],
+        Op::RequestAuthorizationCode,
+        &["phoneNumber", "method"],
+    ),
+    svc(
+        "ПолучитьДанныеИнстанса",
+        "GetInstance",
+        NONE,
+        Op::GetInstance,
+        &[],
+    ),
+    // telegram login
+    svc(
+        "СоздатьПриложениеTelegram",
+        "CreateTelegramApp",
+        &[
+            req("Название", "Title", Kind::Text),
+            req("КороткоеИмя", "ShortName", Kind::Text),
+            req("URL", "Url", Kind::Text),
+            req("Описание", "Description", Kind::Text),
+        ],
+        Op::CreateApp,
+        &["title", "shortName", "url", "description"],
+    ),
+    svc(
+        "ОтправитьКодПодтверждения",
+        "SendConfirmationCode",
+        &[PHONE],
+        Op::SendConfirmationCode,
+        &["phoneNumber"],
+    ),
+    svc(
+        "ВойтиПоКодуПодтверждения",
+        "SignInWithConfirmationCode",
+        &[req("Код", "Code", Kind::Text)],
+        Op::SignInWithConfirmationCode,
+        &["code"],
+    ),
+    // the account's instances (UserId + UserToken)
+    svc(
+        "ПолучитьИнстансы",
+        "GetInstances",
+        NONE,
+        Op::GetInstances,
+        &[],
+    ),
+    svc(
+        "СоздатьИнстанс",
+        "CreateInstance",
+        &[TARIFF, PERIOD, PAYMENT],
+        Op::CreateInstance,
+        &["tariff", "period", "paymentType"],
+    ),
+    svc(
+        "ПродлитьИнстанс",
+        "ExtendInstance",
+        &[ID_INSTANCE, TARIFF, PERIOD, PAYMENT],
+        Op::ExtendInstance,
+        &["idInstance", "tariff", "period", "paymentType"],
+    ),
+    svc(
+        "УдалитьИнстанс",
+        "DeleteInstance",
+        &[ID_INSTANCE],
+        Op::DeleteInstance,
+        &["idInstance"],
+    ),
+    svc(
+        "ВосстановитьИнстанс",
+        "RestoreInstance",
+        &[ID_INSTANCE],
+        Op::RestoreInstance,
+        &["idInstance"],
     ),
     // anything else
     custom(
@@ -693,12 +842,14 @@ mod tests {
     #[test]
     fn service_rows_name_known_methods_and_every_parameter() {
         for m in METHODS {
-            if let Action::Service { method, keys } = m.action {
-                let spec = crate::api::spec::find(method).unwrap_or_else(|| panic!("{method}"));
-                assert_eq!(spec.name, method);
+            if let Action::Service { op, keys } = m.action {
+                let spec = op.spec();
                 assert_eq!(keys.len(), m.params.len(), "{}", m.en);
-                for r in spec.required {
-                    assert!(keys.contains(r), "{}: the service requires {r}", m.en);
+                for k in keys {
+                    assert!(spec.field(k).is_some(), "{}: {op} has no field {k}", m.en);
+                }
+                for f in spec.fields.iter().filter(|f| f.required) {
+                    assert!(keys.contains(&f.key), "{}: {op} requires {}", m.en, f.key);
                 }
             }
         }

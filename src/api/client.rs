@@ -14,15 +14,15 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use super::cancel::Cancel;
 use super::config::Config;
 use super::error::{Error, ErrorKind, Result};
 use super::lang::Text;
+use super::registry::{Answer, Auth, HttpMethod, Messengers, Scope};
 use super::request::{Body, Request};
-use super::spec::HttpMethod;
 
 /// Redirects followed within one attempt.
 const MAX_REDIRECTS: usize = 5;
@@ -37,11 +37,29 @@ const BACKOFF_BASE: Duration = Duration::from_millis(200);
 /// async runtime.
 pub struct Client {
     config: Config,
-    /// `{apiUrl}/{messenger}/{idInstance}`, parsed once: parsing a URL per
+    /// The bases of the three URL scopes, parsed once: parsing a URL per
     /// request cost a quarter of the client's instructions (callgrind).
-    base_url: reqwest::Url,
+    urls: Bases,
+    /// The credentials as header values (marked sensitive), built once.
+    auth: Credentials,
     http: reqwest::Client,
     runtime: tokio::runtime::Runtime,
+}
+
+/// `{apiUrl}/{messenger}/{idInstance}`, `{apiUrl}/{messenger}` and `{apiUrl}/api/v1/instance/user`.
+struct Bases {
+    /// `None` while no idInstance is configured (an account-only client).
+    instance: Option<reqwest::Url>,
+    messenger: reqwest::Url,
+    telegram_instance: Option<reqwest::Url>,
+    account: reqwest::Url,
+}
+
+/// Header values of the configured credentials.
+struct Credentials {
+    bearer: Option<HeaderValue>,
+    user_id: Option<HeaderValue>,
+    user_token: Option<HeaderValue>,
 }
 
 impl fmt::Debug for Client {
@@ -53,7 +71,7 @@ impl fmt::Debug for Client {
 }
 
 /// What one HTTP exchange produced.
-struct Answer {
+struct HttpAnswer {
     status: u16,
     retry_after: Option<Duration>,
     location: Option<String>,
@@ -78,19 +96,12 @@ impl Client {
                 .with_source(e)
             })?;
         let http = build_http(&config)?;
-        let base_url = reqwest::Url::parse(&config.base_url())
-            .ok()
-            .filter(|u| !u.cannot_be_a_base())
-            .ok_or_else(|| {
-                Error::invalid_argument(
-                    "apiUrl",
-                    "expected an address like https://api.sdkwa.pro",
-                    "ожидается адрес вида https://api.sdkwa.pro",
-                )
-            })?;
+        let urls = bases(&config)?;
+        let auth = credentials(&config)?;
         Ok(Client {
-            base_url,
             config,
+            urls,
+            auth,
             http,
             runtime,
         })
@@ -105,6 +116,14 @@ impl Client {
     /// (`null` for an empty answer). The text is passed through unchanged:
     /// no `serde_json::Value` is built, so a large answer costs its own size.
     pub(crate) fn execute(&self, req: Request) -> Result<String> {
+        self.runtime
+            .block_on(self.execute_text(&req))
+            .map_err(|e| e.redacted(&self.config.api_token))
+    }
+
+    /// Sends a prepared call and returns the answer's bytes as they came
+    /// (a downloaded file; for a JSON operation, the JSON text's bytes).
+    pub(crate) fn execute_bytes(&self, req: Request) -> Result<Vec<u8>> {
         self.runtime
             .block_on(self.execute_async(&req))
             .map_err(|e| e.redacted(&self.config.api_token))
@@ -123,14 +142,38 @@ impl Client {
         self.runtime
             .block_on(async {
                 tokio::select! {
-                    r = self.execute_async(&req) => r.map(Some),
+                    r = self.execute_text(&req) => r.map(Some),
                     _ = cancel.cancelled() => Ok(None),
                 }
             })
             .map_err(|e| e.redacted(&self.config.api_token))
     }
 
-    async fn execute_async(&self, req: &Request) -> Result<String> {
+    /// The JSON text of the answer. A call with a client-side wait
+    /// (`receiveNotification`) polls again while the answer is `null` and
+    /// the wait has time left: the service itself holds each poll up to 5 s
+    /// and takes no parameter for a longer wait.
+    async fn execute_text(&self, req: &Request) -> Result<String> {
+        if req.answer == Answer::Bytes {
+            return Err(Error::invalid_argument(
+                "method",
+                &format!("{} answers a file's bytes, not JSON: use sdkwa_call_bytes (C) or СкачатьФайл (1C)", req.name),
+                &format!("{} возвращает байты файла, а не JSON: используйте sdkwa_call_bytes (C) или СкачатьФайл (1С)", req.name),
+            )
+            .with_method(&req.name));
+        }
+        let deadline = req.client_wait.map(|w| tokio::time::Instant::now() + w);
+        loop {
+            let text = body_text(&req.name, self.execute_async(req).await?)?;
+            match deadline {
+                Some(d) if text == "null" && tokio::time::Instant::now() < d => continue,
+                _ => return Ok(text),
+            }
+        }
+    }
+
+    async fn execute_async(&self, req: &Request) -> Result<Vec<u8>> {
+        self.check_credentials(req)?;
         let mut attempt: u32 = 0;
         loop {
             let result = self.send_once(req).await;
@@ -143,7 +186,7 @@ impl Client {
                 }
                 _ => None,
             };
-            let may_retry = req.idempotent && attempt < self.config.max_retries;
+            let may_retry = req.retry && attempt < self.config.max_retries;
             match (retry_wait, may_retry) {
                 (Some(wait), true) if wait <= MAX_RETRY_AFTER => {
                     attempt += 1;
@@ -154,10 +197,46 @@ impl Client {
         }
     }
 
-    /// Turns an answer into the JSON text or the matching error.
-    fn finish(&self, req: &Request, a: Answer) -> Result<String> {
+    /// Refuses a call whose credentials are not configured, before anything is sent.
+    fn check_credentials(&self, req: &Request) -> Result<()> {
+        let missing = |param: &str, en: &str, ru: &str| {
+            Err(Error::invalid_argument(param, en, ru).with_method(&req.name))
+        };
+        if req.scope == Scope::Instance && self.urls.instance.is_none() {
+            return missing(
+                "idInstance",
+                "this method needs the instance id (IdInstance) from the sdkwa account",
+                "для этого метода нужен идентификатор инстанса (IdInstance) из личного кабинета sdkwa",
+            );
+        }
+        match req.auth {
+            Auth::Instance if self.auth.bearer.is_none() => missing(
+                "apiToken",
+                "this method needs the instance token (ApiToken) from the sdkwa account",
+                "для этого метода нужен токен инстанса (ApiToken) из личного кабинета sdkwa",
+            ),
+            Auth::Account if self.auth.user_id.is_none() || self.auth.user_token.is_none() => missing(
+                "userToken",
+                "the account API needs the account's user id and user token (UserId and UserToken, from the sdkwa account's access settings)",
+                "методам учётной записи нужны идентификатор и токен пользователя (ИдентификаторПользователя и ТокенПользователя из настроек доступа личного кабинета sdkwa)",
+            ),
+            _ if req.messengers == Messengers::TelegramOnly
+                && self.config.messenger != super::config::Messenger::Telegram =>
+            {
+                missing(
+                    "messenger",
+                    "this is a Telegram method: set the messenger to telegram (Мессенджер/Messenger)",
+                    "это метод Telegram: установите Мессенджер = \"telegram\"",
+                )
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Turns an answer into its body or the matching error.
+    fn finish(&self, req: &Request, a: HttpAnswer) -> Result<Vec<u8>> {
         if (200..300).contains(&a.status) {
-            return body_text(&req.method, a.body);
+            return Ok(a.body);
         }
         if (300..400).contains(&a.status) {
             let to = a.location.unwrap_or_default();
@@ -168,11 +247,11 @@ impl Client {
                     format!("Сервис перенаправил запрос на другой адрес ({to}); переход не выполнен, токен туда не отправлен"),
                 ),
             )
-            .with_method(&req.method)
+            .with_method(&req.name)
             .with_status(a.status));
         }
         Err(Error::from_status(
-            &req.method,
+            &req.name,
             a.status,
             service_message(&a.body),
         ))
@@ -185,11 +264,18 @@ impl Client {
     /// (Measured: reqwest 0.12.28 and 0.13.5 re-parse the URL twice per
     /// request in their redirect layer whatever the policy, ~14k instructions
     /// of the ~86k a sendMessage costs here; only reqwest itself can drop that.)
-    async fn send_once(&self, req: &Request) -> Result<Answer> {
-        let mut url = self.base_url.clone();
+    async fn send_once(&self, req: &Request) -> Result<HttpAnswer> {
+        let base = match (req.scope, req.messengers) {
+            (Scope::Instance, Messengers::TelegramOnly) => self.urls.telegram_instance.as_ref(),
+            (Scope::Instance, Messengers::Any) => self.urls.instance.as_ref(),
+            (Scope::Messenger, _) => Some(&self.urls.messenger),
+            (Scope::Account, _) => Some(&self.urls.account),
+        };
+        // check_credentials refused instance calls without an instance base.
+        let mut url = base.unwrap_or(&self.urls.messenger).clone();
         if let Ok(mut path) = url.path_segments_mut() {
-            // A custom method may name a sub-path ("a/b"): one segment per part.
-            path.extend(req.method.split('/'));
+            // Names may span segments ("instances/list", a custom "a/b"): one segment per part.
+            path.extend(req.name.split('/'));
             if let Some(suffix) = &req.path_suffix {
                 path.push(suffix);
             }
@@ -223,10 +309,10 @@ impl Client {
                 format!("Сервис перенаправил запрос больше {MAX_REDIRECTS} раз"),
             ),
         )
-        .with_method(&req.method))
+        .with_method(&req.name))
     }
 
-    async fn send_to(&self, req: &Request, url: reqwest::Url, hop: Hop) -> Result<Answer> {
+    async fn send_to(&self, req: &Request, url: reqwest::Url, hop: Hop) -> Result<HttpAnswer> {
         let mut rb = match hop.http {
             HttpMethod::Get => self.http.get(url),
             HttpMethod::Post => self.http.post(url),
@@ -236,7 +322,20 @@ impl Client {
         if hop.first && !req.query.is_empty() {
             rb = rb.query(&req.query);
         }
-        rb = rb.timeout(self.config.timeout + req.extra_timeout);
+        rb = rb.timeout(self.config.timeout + req.server_wait());
+        let auth = match req.auth {
+            Auth::Instance => [(AUTHORIZATION.as_str(), &self.auth.bearer), ("", &None)],
+            Auth::Account => [
+                ("x-user-id", &self.auth.user_id),
+                ("x-user-token", &self.auth.user_token),
+            ],
+            Auth::None => [("", &None), ("", &None)],
+        };
+        for (name, value) in auth {
+            if let Some(v) = value {
+                rb = rb.header(name, v.clone());
+            }
+        }
         let body = if hop.body { &req.body } else { &Body::Empty };
         rb = match body {
             Body::Empty => rb,
@@ -261,10 +360,7 @@ impl Client {
                 rb.multipart(form.part("file", part))
             }
         };
-        let mut resp = rb
-            .send()
-            .await
-            .map_err(|e| transport_error(&req.method, e))?;
+        let mut resp = rb.send().await.map_err(|e| transport_error(&req.name, e))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
@@ -279,20 +375,20 @@ impl Client {
             .map(str::to_string);
         let limit = self.config.max_response_bytes;
         if resp.content_length().is_some_and(|n| n as usize > limit) {
-            return Err(too_large(&req.method, limit));
+            return Err(too_large(&req.name, limit));
         }
         let mut body = Vec::new();
         while let Some(chunk) = resp
             .chunk()
             .await
-            .map_err(|e| transport_error(&req.method, e))?
+            .map_err(|e| transport_error(&req.name, e))?
         {
             if body.len() + chunk.len() > limit {
-                return Err(too_large(&req.method, limit));
+                return Err(too_large(&req.name, limit));
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Answer {
+        Ok(HttpAnswer {
             status,
             retry_after,
             location,
@@ -447,23 +543,8 @@ fn is_tls(e: &(dyn StdError + 'static)) -> bool {
 /// The reqwest client: rustls, explicit proxy only, no automatic redirects
 /// ([`Client::send_once`] follows those within the same origin).
 fn build_http(cfg: &Config) -> Result<reqwest::Client> {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        AUTHORIZATION,
-        sensitive(
-            &format!("Bearer {}", cfg.api_token.expose().trim()),
-            "apiToken",
-        )?,
-    );
-    if let Some(id) = &cfg.user_id {
-        headers.insert("x-user-id", sensitive(id.trim(), "userId")?);
-    }
-    if let Some(tok) = &cfg.user_token {
-        headers.insert("x-user-token", sensitive(tok.expose().trim(), "userToken")?);
-    }
     let mut b = reqwest::Client::builder()
         .use_rustls_tls()
-        .default_headers(headers)
         .user_agent(concat!("sdkwa1c/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(cfg.connect_timeout)
         .pool_idle_timeout(Duration::from_secs(50))
@@ -525,6 +606,54 @@ fn build_http(cfg: &Config) -> Result<reqwest::Client> {
             ),
         )
         .with_detail(&e.to_string())
+    })
+}
+
+/// The three URL bases of `cfg`.
+fn bases(cfg: &Config) -> Result<Bases> {
+    let parse = |text: String| {
+        reqwest::Url::parse(&text)
+            .ok()
+            .filter(|u| !u.cannot_be_a_base())
+            .ok_or_else(|| {
+                Error::invalid_argument(
+                    "apiUrl",
+                    "expected an address like https://api.sdkwa.pro",
+                    "ожидается адрес вида https://api.sdkwa.pro",
+                )
+            })
+    };
+    let api = cfg.api_url.trim().trim_end_matches('/');
+    let id = cfg.id_instance.trim();
+    let instance = |messenger: &str| -> Result<Option<reqwest::Url>> {
+        if id.is_empty() {
+            return Ok(None);
+        }
+        parse(format!("{api}/{messenger}/{id}")).map(Some)
+    };
+    Ok(Bases {
+        instance: instance(cfg.messenger.as_str())?,
+        telegram_instance: instance("telegram")?,
+        messenger: parse(format!("{api}/{}", cfg.messenger.as_str()))?,
+        account: parse(format!("{api}/api/v1/instance/user"))?,
+    })
+}
+
+/// The configured credentials as sensitive header values.
+fn credentials(cfg: &Config) -> Result<Credentials> {
+    let token = cfg.api_token.expose().trim();
+    Ok(Credentials {
+        bearer: (!token.is_empty())
+            .then(|| sensitive(&format!("Bearer {token}"), "apiToken"))
+            .transpose()?,
+        user_id: match cfg.user_id.as_deref().map(str::trim) {
+            Some(id) if !id.is_empty() => Some(sensitive(id, "userId")?),
+            _ => None,
+        },
+        user_token: match cfg.user_token.as_ref().map(|t| t.expose().trim()) {
+            Some(t) if !t.is_empty() => Some(sensitive(t, "userToken")?),
+            _ => None,
+        },
     })
 }
 

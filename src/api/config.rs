@@ -104,26 +104,21 @@ impl Config {
 
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
+        // Credentials may be missing here: an account-only client (UserId +
+        // UserToken, to list the instances) has no instance yet. Each call
+        // checks the credentials its operation needs, naming what is missing.
         let id = self.id_instance.trim();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(Error::invalid_argument(
                 "idInstance",
-                "expected the instance id from the sdkwa account (digits), got an empty or malformed value",
-                "ожидается идентификатор инстанса из личного кабинета sdkwa (цифры), получено пустое или неверное значение",
+                "expected the instance id from the sdkwa account (digits), got a malformed value",
+                "ожидается идентификатор инстанса из личного кабинета sdkwa (цифры), получено неверное значение",
             ));
         }
         let token = self.api_token.expose();
-        if token.trim().is_empty() {
-            return Err(Error::invalid_argument(
-                "apiToken",
-                "expected the instance token from the sdkwa account, got an empty value",
-                "ожидается токен инстанса из личного кабинета sdkwa, получено пустое значение",
-            ));
-        }
         // A header value cannot hold control characters; say so without showing the token.
         if token.chars().any(|c| c.is_control()) {
             return Err(Error::invalid_argument(
@@ -264,10 +259,12 @@ mod tests {
 
         let e = Config::from_json(r#"{"idInstance":"1","apiToken":"x","timeout":3}"#).unwrap_err();
         assert!(e.to_string().contains("'timeout'"), "{e}");
-        let e = Config::new("", "x").validate().unwrap_err();
+        let e = Config::new("1 1", "x").validate().unwrap_err();
         assert!(e.to_string().contains("idInstance"));
-        let e = Config::new("1", "").validate().unwrap_err();
+        let e = Config::new("1", "a\nb").validate().unwrap_err();
         assert!(e.to_string().contains("apiToken"));
+        // Credentials are checked per call: an account-only client is valid.
+        Config::new("", "").validate().unwrap();
         let mut c = Config::new("1", "x");
         c.api_url = "ftp://x".into();
         assert!(c.validate().unwrap_err().to_string().contains("apiUrl"));

@@ -11,67 +11,58 @@ use serde_json::{Map, Value};
 use super::chat;
 use super::error::{Error, Result};
 use super::file::FileSource;
+use super::registry::{Field, HttpMethod, Kind, Op, ParamsIn, Spec};
 use super::request::{Body, Request};
-use super::spec::{self, HttpMethod, MethodSpec, ParamsIn};
 
-/// Longest long-poll wait accepted by `receiveNotification` (the service's own cap).
+/// Longest client-side wait accepted by `receiveNotification`'s `receiveTimeout`.
 pub const MAX_RECEIVE_WAIT_SECS: u64 = 60;
 
-/// Parameter names that hold a private or group chat id.
-const CHAT_FIELDS: &[&str] = &["chatId", "participantChatId"];
-/// Parameter names that hold a phone number sent as a JSON number.
-const PHONE_FIELDS: &[&str] = &["phoneNumber"];
-
-/// Prepares a call of `method` (any case) with `params`.
+/// Prepares a call of `op` with `params`.
 ///
-/// `http` overrides the verb for methods missing from the table (the
-/// escape hatch for new service methods); for known methods it is ignored.
-/// `file` supplies the upload for multipart/raw methods; without it the
+/// `file` supplies the upload for multipart/raw operations; without it the
 /// `file` parameter is read as a path.
 pub(crate) fn prepare(
-    method: &str,
+    op: Op,
     params: Map<String, Value>,
     file: Option<FileSource>,
-    http: Option<HttpMethod>,
 ) -> Result<Request> {
-    let method = method.trim();
-    let Some(spec) = spec::find(method) else {
-        return prepare_custom(method, params, http);
-    };
+    prepare_spec(op, params, file).map_err(|e| match e.method() {
+        Some(_) => e,
+        None => e.with_method(op.name()),
+    })
+}
+
+fn prepare_spec(op: Op, params: Map<String, Value>, file: Option<FileSource>) -> Result<Request> {
+    let spec = op.spec();
     let mut params = params;
     check_required(spec, &params, file.is_some())?;
-    normalize(&mut params)?;
-    let mut req = Request::new(spec);
-    if let Some(name) = spec.path_param {
-        let v = params.get(name).cloned().unwrap_or(Value::Null);
+    normalize(spec, &mut params)?;
+    let mut req = Request::new(op);
+    if let Some(name) = spec.path_field {
+        let v = params.remove(name).unwrap_or(Value::Null);
         req.path_suffix = Some(path_segment(name, &v)?);
-        if spec.params == ParamsIn::Nothing {
-            params.remove(name);
+    }
+    for f in spec.fields.iter().filter(|f| f.kind == Kind::ClientWait) {
+        if let Some(wait) = params.remove(f.key) {
+            req.client_wait = Some(client_wait(f.key, &wait)?);
         }
     }
     match spec.params {
-        ParamsIn::Nothing => {}
+        ParamsIn::Nothing => {
+            if let Some(key) = params.keys().next() {
+                return Err(Error::invalid_argument(
+                    key,
+                    &format!("{} takes no parameters", spec.name),
+                    &format!("{} не принимает параметров", spec.name),
+                ));
+            }
+        }
         ParamsIn::Json => req = req.json(&params),
         ParamsIn::Query => {
-            if let Some(wait) = params.get("receiveTimeout") {
-                let secs = wait
-                    .as_u64()
-                    .filter(|s| *s <= MAX_RECEIVE_WAIT_SECS)
-                    .ok_or_else(|| {
-                        Error::invalid_argument(
-                            "receiveTimeout",
-                            &format!("expected whole seconds from 0 to {MAX_RECEIVE_WAIT_SECS}"),
-                            &format!(
-                                "ожидается целое число секунд от 0 до {MAX_RECEIVE_WAIT_SECS}"
-                            ),
-                        )
-                    })?;
-                req.extra_timeout = Duration::from_secs(secs);
-            }
             req.query = params
                 .iter()
                 .map(|(k, v)| (k.clone(), scalar_text(v)))
-                .collect();
+                .collect()
         }
         ParamsIn::Multipart | ParamsIn::RawFile => {
             let source = match file {
@@ -87,10 +78,15 @@ pub(crate) fn prepare(
             if spec.params == ParamsIn::RawFile {
                 req.body = Body::Raw(loaded.data);
             } else {
-                params.insert("fileName".into(), Value::String(loaded.file_name.clone()));
+                // The upload's name travels with the file part; a `fileName`
+                // text field only where the operation declares one.
+                if spec.field("fileName").is_some() {
+                    params.insert("fileName".into(), Value::String(loaded.file_name.clone()));
+                } else {
+                    params.remove("fileName");
+                }
                 let fields = params
                     .iter()
-                    .filter(|(k, _)| !(spec.name != "sendFileByUpload" && k.as_str() == "fileName"))
                     .map(|(k, v)| (k.clone(), scalar_text(v)))
                     .collect();
                 req.body = Body::Multipart {
@@ -103,25 +99,39 @@ pub(crate) fn prepare(
     Ok(req)
 }
 
-/// A method the table does not know: sent as JSON (POST) or query (GET).
-fn prepare_custom(
-    method: &str,
+/// Prepares a call by name: a registry operation when the name is one
+/// (any case), else — only when `custom` allows it, for `ВыполнитьМетод` and
+/// `sdkwa_call_raw` — an instance-scoped call of a method the registry does
+/// not know yet, sent as JSON (POST) or query (GET/DELETE) with `http`.
+pub(crate) fn prepare_named(
+    name: &str,
     params: Map<String, Value>,
-    http: Option<HttpMethod>,
+    file: Option<FileSource>,
+    custom: Option<HttpMethod>,
 ) -> Result<Request> {
-    let valid = !method.is_empty()
-        && method
+    let name = name.trim();
+    if let Some(op) = Op::find(name) {
+        return prepare(op, params, file);
+    }
+    let valid = !name.is_empty()
+        && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '_');
     if !valid {
         return Err(Error::invalid_argument(
             "method",
-            &format!("expected a service method name such as sendMessage, got \"{method}\""),
-            &format!("ожидается имя метода сервиса, например sendMessage, получено \"{method}\""),
+            &format!("expected a service method name such as sendMessage, got \"{name}\""),
+            &format!("ожидается имя метода сервиса, например sendMessage, получено \"{name}\""),
         ));
     }
-    let http = http.unwrap_or(HttpMethod::Post);
-    let mut req = Request::custom(method, http);
+    let Some(http) = custom else {
+        return Err(Error::invalid_argument(
+            "method",
+            &format!("\"{name}\" is not a method of the service this library knows (a typo?); call a new service method with sdkwa_call_raw / ВыполнитьМетод"),
+            &format!("\"{name}\" — не метод сервиса из реестра библиотеки (опечатка?); новый метод сервиса вызывается через sdkwa_call_raw / ВыполнитьМетод"),
+        ));
+    };
+    let mut req = Request::custom(name, http);
     match http {
         HttpMethod::Post => req = req.json(&params),
         _ => {
@@ -134,20 +144,21 @@ fn prepare_custom(
     Ok(req)
 }
 
-fn check_required(spec: &MethodSpec, params: &Map<String, Value>, have_file: bool) -> Result<()> {
-    for name in spec.required {
-        if *name == "file" && have_file {
+fn check_required(spec: &Spec, params: &Map<String, Value>, have_file: bool) -> Result<()> {
+    for f in spec.fields.iter().filter(|f| f.required) {
+        if f.kind == Kind::File && have_file {
             continue;
         }
-        let present = match params.get(*name) {
+        let present = match params.get(f.key) {
             None | Some(Value::Null) => false,
-            Some(Value::String(s)) => !s.trim().is_empty() || *name == "message" && !s.is_empty(),
+            Some(Value::String(s)) if f.kind == Kind::Message => !s.is_empty(),
+            Some(Value::String(s)) => !s.trim().is_empty(),
             Some(Value::Array(a)) => !a.is_empty(),
             Some(_) => true,
         };
         if !present {
             return Err(Error::invalid_argument(
-                name,
+                f.key,
                 &format!(
                     "{} requires this parameter and it is missing or empty",
                     spec.name
@@ -160,53 +171,100 @@ fn check_required(spec: &MethodSpec, params: &Map<String, Value>, have_file: boo
     Ok(())
 }
 
-/// Normalizes chat ids, group ids and phone numbers wherever they appear.
-fn normalize(params: &mut Map<String, Value>) -> Result<()> {
-    for key in CHAT_FIELDS {
-        if let Some(v) = params.get_mut(*key) {
-            *v = Value::String(chat::chat_id(&scalar_text_checked(v, key)?, key)?);
-        }
-    }
-    if let Some(v) = params.get_mut("groupId") {
-        *v = Value::String(chat::group_id(
-            &scalar_text_checked(v, "groupId")?,
-            "groupId",
-        )?);
-    }
-    for key in PHONE_FIELDS {
-        if let Some(v) = params.get_mut(*key) {
-            *v = Value::from(chat::phone_number(&scalar_text_checked(v, key)?, key)?);
-        }
-    }
-    if let Some(v) = params.get_mut("chatIds") {
-        let items: Vec<String> = match &*v {
-            Value::Array(a) => a
-                .iter()
-                .map(|x| scalar_text_checked(x, "chatIds"))
-                .collect::<Result<_>>()?,
-            Value::String(s) => list_from_text(s)?,
-            other => vec![scalar_text_checked(other, "chatIds")?],
-        };
-        let ids = items
-            .iter()
-            .map(|s| chat::chat_id(s, "chatIds").map(Value::String))
-            .collect::<Result<Vec<_>>>()?;
-        *v = Value::Array(ids);
-    }
-    if let Some(Value::Object(contact)) = params.get_mut("contact") {
-        if let Some(v) = contact.get_mut("phoneContact") {
-            *v = Value::from(chat::phone_number(
-                &scalar_text_checked(v, "phoneContact")?,
-                "phoneContact",
-            )?);
-        }
-    }
-    for key in ["latitude", "longitude"] {
-        if let Some(v) = params.get_mut(key) {
-            *v = Value::from(coordinate(v, key)?);
+/// Checks and normalizes every declared field by its kind.
+fn normalize(spec: &Spec, params: &mut Map<String, Value>) -> Result<()> {
+    for f in spec.fields {
+        if let Some(v) = params.get_mut(f.key) {
+            if !v.is_null() {
+                *v = normalize_field(f, v)?;
+            }
         }
     }
     Ok(())
+}
+
+fn normalize_field(f: &Field, v: &Value) -> Result<Value> {
+    let key = f.key;
+    Ok(match f.kind {
+        Kind::ChatId => Value::String(chat::chat_id(&scalar_text_checked(v, key)?, key)?),
+        Kind::GroupId => Value::String(chat::group_id(&scalar_text_checked(v, key)?, key)?),
+        Kind::Phone => Value::from(chat::phone_number(&scalar_text_checked(v, key)?, key)?),
+        Kind::ChatIds => {
+            let items: Vec<String> = match v {
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| scalar_text_checked(x, key))
+                    .collect::<Result<_>>()?,
+                Value::String(s) => list_from_text(s)?,
+                other => vec![scalar_text_checked(other, key)?],
+            };
+            Value::Array(
+                items
+                    .iter()
+                    .map(|s| chat::chat_id(s, key).map(Value::String))
+                    .collect::<Result<_>>()?,
+            )
+        }
+        Kind::Contact => {
+            let mut contact = v.clone();
+            if let Some(p) = contact.get_mut("phoneContact") {
+                *p = Value::from(chat::phone_number(
+                    &scalar_text_checked(p, "phoneContact")?,
+                    "phoneContact",
+                )?);
+            }
+            contact
+        }
+        Kind::Latitude => Value::from(coordinate(v, key, 90.0)?),
+        Kind::Longitude => Value::from(coordinate(v, key, 180.0)?),
+        Kind::Int | Kind::InstanceId => Value::from(whole_number(v, key)?),
+        Kind::Bool => Value::Bool(boolean(v, key)?),
+        Kind::PathId => Value::String(path_segment(key, v)?),
+        Kind::Text | Kind::Message | Kind::FileName | Kind::File | Kind::Any | Kind::ClientWait => {
+            v.clone()
+        }
+    })
+}
+
+fn whole_number(v: &Value, key: &str) -> Result<i64> {
+    let n = match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    n.ok_or_else(|| {
+        Error::invalid_argument(key, "expected a whole number", "ожидается целое число")
+    })
+}
+
+fn boolean(v: &Value, key: &str) -> Result<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Ok(true),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Ok(false),
+        _ => Err(Error::invalid_argument(
+            key,
+            "expected true or false",
+            "ожидается Истина или Ложь (true/false)",
+        )),
+    }
+}
+
+fn client_wait(key: &str, v: &Value) -> Result<Duration> {
+    v.as_f64()
+        .filter(|s| s.fract() == 0.0 && (0.0..=MAX_RECEIVE_WAIT_SECS as f64).contains(s))
+        .map(|s| Duration::from_secs(s as u64))
+        .ok_or_else(|| {
+            Error::invalid_argument(
+                key,
+                &format!("expected whole seconds from 0 to {MAX_RECEIVE_WAIT_SECS}"),
+                &format!("ожидается целое число секунд от 0 до {MAX_RECEIVE_WAIT_SECS}"),
+            )
+        })
 }
 
 /// A list given as a JSON array text or as comma/semicolon-separated items.
@@ -232,13 +290,12 @@ pub fn list_from_text(text: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-fn coordinate(v: &Value, key: &str) -> Result<f64> {
+fn coordinate(v: &Value, key: &str, limit: f64) -> Result<f64> {
     let n = match v {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
         _ => None,
     };
-    let limit = if key == "latitude" { 90.0 } else { 180.0 };
     n.filter(|x| x.is_finite() && x.abs() <= limit)
         .ok_or_else(|| {
             Error::invalid_argument(
@@ -348,130 +405,155 @@ mod tests {
         v.as_object().unwrap().clone()
     }
 
+    fn body(r: &Request) -> Value {
+        let Body::Json(b) = &r.body else {
+            panic!("not a JSON body")
+        };
+        serde_json::from_slice(b).unwrap()
+    }
+
     #[test]
     fn normalizes_and_builds_json() {
-        let r = prepare(
+        let r = prepare_named(
             "SENDMESSAGE",
             obj(json!({"chatId": 79001234567u64, "message": "hi"})),
             None,
             None,
         )
         .unwrap();
-        assert_eq!(r.method, "sendMessage");
-        let Body::Json(b) = r.body else { panic!() };
-        let v: Value = serde_json::from_slice(&b).unwrap();
-        assert_eq!(v["chatId"], "79001234567@c.us");
+        assert_eq!(r.op, Some(Op::SendMessage));
+        assert_eq!(body(&r)["chatId"], "79001234567@c.us");
 
         let r = prepare(
-            "checkWhatsapp",
+            Op::CheckWhatsapp,
             obj(json!({"phoneNumber": "+7 (900) 123-45-67"})),
             None,
+        )
+        .unwrap();
+        assert_eq!(body(&r)["phoneNumber"], json!(79001234567u64));
+
+        let r = prepare(
+            Op::CreateGroup,
+            obj(json!({"groupName": "g", "chatIds": "79001234567, +7 900 765 43 21"})),
             None,
         )
         .unwrap();
-        let Body::Json(b) = r.body else { panic!() };
         assert_eq!(
-            serde_json::from_slice::<Value>(&b).unwrap()["phoneNumber"],
-            json!(79001234567u64)
+            body(&r)["chatIds"],
+            json!(["79001234567@c.us", "79007654321@c.us"])
         );
 
         let r = prepare(
-            "createGroup",
-            obj(json!({"groupName": "g", "chatIds": "79001234567, +7 900 765 43 21"})),
-            None,
+            Op::ExtendInstance,
+            obj(json!({"idInstance": "1101000001", "tariff": "t", "period": "month1"})),
             None,
         )
         .unwrap();
-        let Body::Json(b) = r.body else { panic!() };
-        assert_eq!(
-            serde_json::from_slice::<Value>(&b).unwrap()["chatIds"],
-            json!(["79001234567@c.us", "79007654321@c.us"])
-        );
+        assert_eq!(body(&r)["idInstance"], json!(1101000001u64));
     }
 
     #[test]
-    fn path_and_query_params() {
-        let r = prepare(
-            "deleteNotification",
-            obj(json!({"receiptId": 17})),
-            None,
-            None,
-        )
-        .unwrap();
+    fn path_field_goes_only_into_the_path() {
+        let r = prepare(Op::DeleteNotification, obj(json!({"receiptId": 17})), None).unwrap();
         assert_eq!(r.path_suffix.as_deref(), Some("17"));
         assert!(matches!(r.body, Body::Empty));
         let r = prepare(
-            "receiveNotification",
-            obj(json!({"receiveTimeout": 5})),
-            None,
+            Op::DownloadFile,
+            obj(json!({"chatId": "79001234567", "idMessage": "ABC123"})),
             None,
         )
         .unwrap();
-        assert_eq!(r.extra_timeout, Duration::from_secs(5));
-        assert_eq!(
-            r.query,
-            vec![("receiveTimeout".to_string(), "5".to_string())]
-        );
-        assert!(prepare(
-            "receiveNotification",
-            obj(json!({"receiveTimeout": 600})),
+        assert_eq!(r.path_suffix.as_deref(), Some("ABC123"));
+        assert_eq!(body(&r), json!({"chatId": "79001234567@c.us"}));
+        let e = prepare(
+            Op::DownloadFile,
+            obj(json!({"chatId": "79001234567", "idMessage": "../x"})),
             None,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("'idMessage'"), "{e}");
+    }
+
+    #[test]
+    fn receive_wait_stays_on_the_client() {
+        let r = prepare(
+            Op::ReceiveNotification,
+            obj(json!({"receiveTimeout": 5})),
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.client_wait, Some(Duration::from_secs(5)));
+        assert!(r.query.is_empty());
+        assert!(matches!(r.body, Body::Empty));
+        assert!(prepare(
+            Op::ReceiveNotification,
+            obj(json!({"receiveTimeout": 600})),
             None
         )
         .is_err());
+        let e = prepare(Op::GetStateInstance, obj(json!({"x": 1})), None).unwrap_err();
+        assert!(e.to_string().contains("'x'"), "{e}");
+    }
+
+    #[test]
+    fn unknown_names_need_the_escape_hatch() {
+        let e = prepare_named("sendMesage", Map::new(), None, None).unwrap_err();
+        assert!(e.to_string().contains("sendMesage"), "{e}");
+        let r = prepare_named(
+            "someNewMethod",
+            obj(json!({"a": 1})),
+            None,
+            Some(HttpMethod::Post),
+        )
+        .unwrap();
+        assert_eq!(r.op, None);
+        assert_eq!(r.name, "someNewMethod");
     }
 
     #[test]
     fn missing_and_bad_parameters_are_named() {
-        let e = prepare(
-            "sendMessage",
-            obj(json!({"chatId": "79001234567"})),
-            None,
-            None,
-        )
-        .unwrap_err();
+        let e = prepare(Op::SendMessage, obj(json!({"chatId": "79001234567"})), None).unwrap_err();
         assert!(e.to_string().contains("'message'"), "{e}");
         let e = prepare(
-            "sendLocation",
+            Op::SendLocation,
             obj(json!({"chatId": "79001234567", "latitude": "north", "longitude": 1})),
-            None,
             None,
         )
         .unwrap_err();
         assert!(e.to_string().contains("'latitude'"), "{e}");
         let e = prepare(
-            "getGroupData",
+            Op::GetGroupData,
             obj(json!({"groupId": "79001234567"})),
-            None,
             None,
         )
         .unwrap_err();
         assert!(e.to_string().contains("'groupId'"), "{e}");
-        let e = prepare("bad method!", Map::new(), None, None).unwrap_err();
+        let e = prepare_named("bad method!", Map::new(), None, Some(HttpMethod::Post)).unwrap_err();
         assert!(e.to_string().contains("'method'"), "{e}");
         let e = prepare(
-            "sendFileByUpload",
+            Op::SendFileByUpload,
             obj(json!({"chatId": "79001234567", "file": "/no/such/file.zip"})),
-            None,
             None,
         )
         .unwrap_err();
         assert_eq!(e.kind(), crate::api::ErrorKind::Io);
+        let e = prepare(
+            Op::SendMessage,
+            obj(json!({"chatId": "79001234567", "message": "x", "linkPreview": "maybe"})),
+            None,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("'linkPreview'"), "{e}");
     }
 
     #[test]
     fn floats_from_1c_keep_every_digit() {
         let r = prepare(
-            "sendMessage",
+            Op::SendMessage,
             obj(json!({"chatId": 790012345673442.0, "message": "x"})),
-            None,
             None,
         )
         .unwrap();
-        let Body::Json(b) = r.body else { panic!() };
-        assert_eq!(
-            serde_json::from_slice::<Value>(&b).unwrap()["chatId"],
-            "790012345673442@c.us"
-        );
+        assert_eq!(body(&r)["chatId"], "790012345673442@c.us");
     }
 }

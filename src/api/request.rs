@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::file::LoadedFile;
-use super::spec::{HttpMethod, MethodSpec};
+use super::registry::{Answer, Auth, HttpMethod, Messengers, Op, Scope};
 
 /// The body of a prepared call.
 #[derive(Debug, Clone)]
@@ -24,46 +24,82 @@ pub(crate) enum Body {
 /// A call ready for the transport.
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
-    /// The service method (for the URL and for error texts).
-    pub method: String,
+    /// The registry's operation; `None` for a method the registry does not
+    /// know (the escape hatch), sent instance-scoped with the instance token.
+    pub op: Option<Op>,
+    /// The wire name (for the URL and for error texts).
+    pub name: String,
     /// The HTTP verb.
     pub http: HttpMethod,
-    /// A path segment after the method (`deleteNotification/{receiptId}`).
+    /// Where the URL lives.
+    pub scope: Scope,
+    /// Which credentials go with it.
+    pub auth: Auth,
+    /// Which messengers have it.
+    pub messengers: Messengers,
+    /// JSON or the bytes of a file.
+    pub answer: Answer,
+    /// A path segment after the name (`deleteNotification/{receiptId}`).
     pub path_suffix: Option<String>,
     /// URL query pairs.
     pub query: Vec<(String, String)>,
     /// What is sent.
     pub body: Body,
     /// Whether the transport may repeat it on 429/5xx/connect failures.
-    pub idempotent: bool,
-    /// Time added to the configured timeout (the wait of a long poll).
-    pub extra_timeout: Duration,
+    pub retry: bool,
+    /// How long the client keeps polling again for an answer that is not
+    /// `null` (`receiveNotification`'s wait, kept on the client side).
+    pub client_wait: Option<Duration>,
 }
 
+/// What the service may spend waiting before it answers a long poll:
+/// `receiveNotification` holds the request up to 5 s when the queue is empty.
+pub(crate) const SERVICE_POLL_WAIT: Duration = Duration::from_secs(5);
+
 impl Request {
-    /// A call of `spec` with no parameters yet.
-    pub fn new(spec: &MethodSpec) -> Request {
+    /// A call of `op` with no parameters yet.
+    pub fn new(op: Op) -> Request {
+        let spec = op.spec();
         Request {
-            method: spec.name.to_string(),
+            op: Some(op),
+            name: spec.name.to_string(),
             http: spec.http,
+            scope: spec.scope,
+            auth: spec.auth,
+            messengers: spec.messengers,
+            answer: spec.answer,
             path_suffix: None,
             query: Vec::new(),
             body: Body::Empty,
-            idempotent: spec.idempotent,
-            extra_timeout: Duration::ZERO,
+            retry: spec.retry,
+            client_wait: None,
         }
     }
 
-    /// A call of a method by name, for methods the table lacks.
+    /// A call of a method by name, for methods the registry lacks.
     pub fn custom(name: &str, http: HttpMethod) -> Request {
         Request {
-            method: name.to_string(),
+            op: None,
+            name: name.to_string(),
             http,
+            scope: Scope::Instance,
+            auth: Auth::Instance,
+            messengers: Messengers::Any,
+            answer: Answer::Json,
             path_suffix: None,
             query: Vec::new(),
             body: Body::Empty,
-            idempotent: http == HttpMethod::Get,
-            extra_timeout: Duration::ZERO,
+            retry: http == HttpMethod::Get,
+            client_wait: None,
+        }
+    }
+
+    /// Time the service itself may hold this request before answering.
+    pub fn server_wait(&self) -> Duration {
+        if self.op == Some(Op::ReceiveNotification) {
+            SERVICE_POLL_WAIT
+        } else {
+            Duration::ZERO
         }
     }
 

@@ -62,6 +62,21 @@ impl fmt::Display for Secret {
     }
 }
 
+/// A secret reads from JSON as the plain string it is (the account API
+/// answers instance tokens); only `Debug`/`Display` hide it.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+/// Written back as the plain string, so a typed answer round-trips.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
         Secret::new(value)

@@ -7,6 +7,7 @@
 //! used by several threads at once.
 
 mod boundary;
+mod bytes;
 pub mod result;
 
 use std::ffi::{c_char, CStr};
@@ -14,8 +15,9 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use crate::api::{Client, Config, Error, FileSource, Lang};
+use crate::api::{Client, Config, Error, FileSource, HttpMethod, Lang, Op};
 use boundary::{finish, guard, optional_str, panic_error, required_str, set_last_error};
+pub use bytes::{sdkwa_bytes_free, sdkwa_call_bytes};
 pub use result::*;
 
 /// An sdkwa client: create with [`sdkwa_client_new`], free with [`sdkwa_client_free`].
@@ -123,11 +125,15 @@ unsafe fn with_client(
     })
 }
 
-/// Calls any service method by name (`sendMessage`, `getChatHistory`, …)
-/// with its parameters as a JSON object text (`params_json` may be NULL).
-/// On `SDKWA_OK` `*out_json` holds the service's answer; otherwise an error
-/// JSON `{"kind","code","status","method","message","serviceMessage"}`.
+/// Calls a service method by its registry name (`sendMessage`,
+/// `getChatHistory`, `instances/list`, …; any case) with its parameters as a
+/// JSON object text (`params_json` may be NULL). On `SDKWA_OK` `*out_json`
+/// holds the service's answer; otherwise an error JSON
+/// `{"kind","code","status","method","message","serviceMessage"}`.
 /// Phone numbers in `chatId`/`phoneNumber` are normalized; `file` is a path.
+/// A name the registry does not know is refused with
+/// `SDKWA_ERR_INVALID_ARGUMENT` before any request (see [`sdkwa_call_raw`]);
+/// a method answering a file's bytes (`downloadFile`) needs [`sdkwa_call_bytes`].
 ///
 /// # Safety
 /// `client` is a live client; `method`/`params_json` are NULL or
@@ -150,6 +156,41 @@ pub unsafe extern "C" fn sdkwa_call(
     }
 }
 
+/// The escape hatch: calls `method` even when the registry does not know it
+/// (a method the service added later), under the instance, with
+/// `http_method` `"GET"`, `"POST"` or `"DELETE"` (NULL = `"POST"`): POST
+/// sends `body_json` as the JSON body, GET/DELETE as the URL query. Only
+/// the name's characters are checked. A registry name is called as the
+/// registry describes it, whatever `http_method` says.
+///
+/// # Safety
+/// As [`sdkwa_call`].
+#[no_mangle]
+pub unsafe extern "C" fn sdkwa_call_raw(
+    client: *const SdkwaClient,
+    method: *const c_char,
+    http_method: *const c_char,
+    body_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> SdkwaResult {
+    // SAFETY: all pointers forwarded under this function's contract.
+    unsafe {
+        with_client(client, out_json, |c| {
+            let m = required_str(method, "method")?;
+            let verb = optional_str(http_method, "http_method")?.unwrap_or("POST");
+            let http = HttpMethod::parse(verb).ok_or_else(|| {
+                Error::invalid_argument(
+                    "http_method",
+                    "expected GET, POST or DELETE",
+                    "ожидается GET, POST или DELETE",
+                )
+            })?;
+            let params = crate::api::params_from_text(optional_str(body_json, "body_json")?)?;
+            c.client.call_raw(m, http, params)
+        })
+    }
+}
+
 /// `sendMessage`: `chat` is a phone number in any format or a chat id.
 ///
 /// # Safety
@@ -168,7 +209,7 @@ pub unsafe extern "C" fn sdkwa_send_message(
             let text = required_str(text, "text")?;
             call_with(
                 c,
-                "sendMessage",
+                Op::SendMessage,
                 json!({ "chatId": chat, "message": text }),
                 None,
             )
@@ -202,7 +243,7 @@ pub unsafe extern "C" fn sdkwa_send_file_by_upload(
             if let Some(cap) = optional_str(caption, "caption")?.filter(|n| !n.is_empty()) {
                 p["caption"] = cap.into();
             }
-            call_with(c, "sendFileByUpload", p, Some(FileSource::path(path)))
+            call_with(c, Op::SendFileByUpload, p, Some(FileSource::path(path)))
         })
     }
 }
@@ -243,7 +284,7 @@ pub unsafe extern "C" fn sdkwa_delete_notification(
         with_client(client, out_json, |c| {
             call_with(
                 c,
-                "deleteNotification",
+                Op::DeleteNotification,
                 json!({ "receiptId": receipt_id }),
                 None,
             )
@@ -263,7 +304,7 @@ pub unsafe extern "C" fn sdkwa_get_state_instance(
     // SAFETY: all pointers forwarded under this function's contract.
     unsafe {
         with_client(client, out_json, |c| {
-            c.client.call("getStateInstance", None)
+            c.client.call_op(Op::GetStateInstance, Map::new(), None)
         })
     }
 }
@@ -278,19 +319,23 @@ pub unsafe extern "C" fn sdkwa_qr(
     out_json: *mut *mut c_char,
 ) -> SdkwaResult {
     // SAFETY: all pointers forwarded under this function's contract.
-    unsafe { with_client(client, out_json, |c| c.client.call("qr", None)) }
+    unsafe {
+        with_client(client, out_json, |c| {
+            c.client.call_op(Op::Qr, Map::new(), None)
+        })
+    }
 }
 
 fn call_with(
     c: &SdkwaClient,
-    method: &str,
+    op: Op,
     params: Value,
     file: Option<FileSource>,
 ) -> Result<String, Error> {
     let Value::Object(map) = params else {
         return Err(panic_error());
     };
-    c.client.call_params(method, map, file, None)
+    c.client.call_op(op, map, file)
 }
 
 /// Frees a string returned by this library (NULL is fine).

@@ -47,6 +47,7 @@ pub fn with_instance<T>(
 pub fn add_instance(s: &Shared, id: &str, token: &str, authorized: bool, echo: bool) {
     s.instances()
         .insert(id.to_string(), Instance::new(id, token, authorized, echo));
+    super::account::adopt(s, id);
 }
 
 /// Delivers an incoming message from `chat`: a text, or a file when

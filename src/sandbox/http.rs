@@ -13,10 +13,13 @@ use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
+use super::account;
 use super::control;
 use super::faults::FaultKind;
 use super::service::{self, ApiError, Input};
 use super::state::{Shared, StoredFile};
+use crate::api::registry::{Messengers, ParamsIn, Scope};
+use crate::api::Op;
 
 /// The largest request body accepted (uploads included).
 const MAX_BODY: usize = 100 * 1024 * 1024;
@@ -58,9 +61,116 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 .delete(control::clear_faults),
         )
         .route("/files/{key}/{name}", get(file))
+        .route("/api/v1/instance/user/{group}/{method}", any(account_api))
+        .route("/{messenger}/{method}", any(api2))
         .route("/{messenger}/{id}/{method}", any(api3))
         .route("/{messenger}/{id}/{method}/{arg}", any(api4))
         .with_state(shared)
+}
+
+/// The messenger scope: `/{messenger}/getInstance`, without an instance or a token.
+async fn api2(
+    State(s): S,
+    Path((messenger, method)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
+    let op =
+        Op::find(&method).filter(|op| op.name() == method && op.spec().scope == Scope::Messenger);
+    s.record(json!({
+        "httpMethod": parts.method.as_str(), "messenger": messenger, "method": method,
+        "hasAuthorization": parts.headers.contains_key(header::AUTHORIZATION),
+        "body": serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null),
+    }));
+    let fault = s.faults().take(&method);
+    if let Some(f) = fault {
+        if let Some(resp) = apply_fault(f).await {
+            return resp;
+        }
+    }
+    let Some(op) = op else {
+        return error(404, &format!("Method {method} not found"));
+    };
+    if let Some(resp) = wrong_verb(op, &parts.method) {
+        return resp;
+    }
+    if messenger != "whatsapp" && messenger != "telegram" {
+        return error(404, &format!("unknown messenger {messenger}"));
+    }
+    // Op::GetInstance: the first instance of the sandbox account.
+    let id = s
+        .accounts()
+        .get(account::DEFAULT_USER_ID)
+        .and_then(|a| a.instances.keys().next().cloned())
+        .unwrap_or_default();
+    Json(json!({ "result": true, "data": { "instanceId": id } })).into_response()
+}
+
+/// The account API: `x-user-id` and `x-user-token`, no instance.
+async fn account_api(
+    State(s): S,
+    Path((group, method)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
+    let name = format!("{group}/{method}");
+    let h = |k: &str| {
+        parts
+            .headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let body: Map<String, Value> = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(m)) => m,
+        _ if bytes.iter().all(u8::is_ascii_whitespace) => Map::new(),
+        _ => return error(400, "the request body must be a JSON object"),
+    };
+    s.record(json!({
+        "httpMethod": parts.method.as_str(), "method": name,
+        "hasAuthorization": parts.headers.contains_key(header::AUTHORIZATION),
+        "userId": h("x-user-id"), "hasUserToken": parts.headers.contains_key("x-user-token"),
+        "body": body,
+    }));
+    let fault = s.faults().take(&name);
+    if let Some(f) = fault {
+        if let Some(resp) = apply_fault(f).await {
+            return resp;
+        }
+    }
+    let Some(op) =
+        Op::find(&name).filter(|op| op.name() == name && op.spec().scope == Scope::Account)
+    else {
+        return error(404, &format!("Method {name} not found"));
+    };
+    if let Some(resp) = wrong_verb(op, &parts.method) {
+        return resp;
+    }
+    match account::call(&s, op, &h("x-user-id"), &h("x-user-token"), &body) {
+        Ok(v) => Json(v).into_response(),
+        // The account API answers errors as {result: false, error}.
+        Err(e) => {
+            let code = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+            (code, Json(json!({ "result": false, "error": e.message }))).into_response()
+        }
+    }
+}
+
+/// 405 when the request's verb is not the operation's.
+fn wrong_verb(op: Op, verb: &axum::http::Method) -> Option<Response> {
+    (verb.as_str() != op.spec().http.as_str()).then(|| {
+        error(
+            405,
+            &format!("Method Not Allowed: {op} takes {}", op.spec().http.as_str()),
+        )
+    })
 }
 
 async fn api3(
@@ -101,7 +211,9 @@ async fn handle(
         Err(_) => return error(413, "request body too large"),
     };
     let headers = parts.headers;
-    let input = parse_input(&method, &headers, &bytes).await;
+    let op =
+        Op::find(&method).filter(|op| op.name() == method && op.spec().scope == Scope::Instance);
+    let input = parse_input(op, &headers, &bytes).await;
     s.record(log_entry(
         &parts.method,
         &messenger,
@@ -128,14 +240,19 @@ async fn handle(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     let known = s.instances().get(&id).map(|i| i.token == token);
-    if known != Some(true) {
+    if known != Some(true) || account::is_deleted(&s, &id) {
         return error(
             401,
             "Unauthorized: unknown idInstance or wrong apiTokenInstance",
         );
     }
-    if crate::api::spec::find(&method).is_none_or(|spec| spec.name != method) {
+    let Some(op) =
+        op.filter(|op| op.spec().messengers == Messengers::Any || messenger == "telegram")
+    else {
         return error(404, &format!("Method {method} not found"));
+    };
+    if let Some(resp) = wrong_verb(op, &parts.method) {
+        return resp;
     }
     let mut input = match input {
         Ok(i) => i,
@@ -143,13 +260,26 @@ async fn handle(
     };
     input.query = query;
     input.path_arg = arg;
-    if method == "receiveNotification" {
-        return receive(&s, &id, &input).await;
+    match op {
+        Op::ReceiveNotification => return receive(&s, &id).await,
+        Op::DownloadFile => {
+            let file = match s.instances().get(&id) {
+                Some(inst) => service::download_file(&s, inst, &input),
+                None => return error(401, "Unauthorized"),
+            };
+            return match file {
+                Ok(f) => {
+                    ([(header::CONTENT_TYPE, "application/octet-stream")], f.data).into_response()
+                }
+                Err(e) => error(e.status, &e.message),
+            };
+        }
+        _ => {}
     }
     let result = {
         let mut all = s.instances();
         match all.get_mut(&id) {
-            Some(inst) => service::call(&s, inst, &method, input),
+            Some(inst) => service::call(&s, inst, op, input),
             None => Err(ApiError {
                 status: 401,
                 message: "Unauthorized".into(),
@@ -162,15 +292,11 @@ async fn handle(
     }
 }
 
-/// The long poll: the oldest notification, or `null` after the wait.
-async fn receive(s: &Arc<Shared>, id: &str, input: &Input) -> Response {
-    let wait = input
-        .query
-        .get("receiveTimeout")
-        .and_then(|v| v.parse::<u64>().ok())
-        .map(|v| Duration::from_secs(v.min(60)))
-        .unwrap_or(s.default_wait);
-    let deadline = tokio::time::Instant::now() + wait;
+/// The long poll: the oldest notification, or `null` after the wait. Like
+/// the service, it takes no parameter: it holds the request up to the
+/// sandbox's wait (5 s unless `--wait-seconds` says otherwise).
+async fn receive(s: &Arc<Shared>, id: &str) -> Response {
+    let deadline = tokio::time::Instant::now() + s.default_wait;
     loop {
         let Some(notify) = s.instances().get(id).map(|i| i.notify.clone()) else {
             return error(401, "Unauthorized");
@@ -190,7 +316,12 @@ async fn receive(s: &Arc<Shared>, id: &str, input: &Input) -> Response {
     }
 }
 
-async fn parse_input(method: &str, headers: &HeaderMap, bytes: &Bytes) -> Result<Input, ApiError> {
+async fn parse_input(
+    op: Option<Op>,
+    headers: &HeaderMap,
+    bytes: &Bytes,
+) -> Result<Input, ApiError> {
+    let params = op.map_or(ParamsIn::Nothing, |op| op.spec().params);
     let mut ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -233,7 +364,7 @@ async fn parse_input(method: &str, headers: &HeaderMap, bytes: &Bytes) -> Result
         }
         return Ok(input);
     }
-    if method == "uploadFile" {
+    if params == ParamsIn::RawFile {
         let name = headers
             .get("GA-Filename")
             .and_then(|v| v.to_str().ok())
@@ -250,7 +381,7 @@ async fn parse_input(method: &str, headers: &HeaderMap, bytes: &Bytes) -> Result
         });
         return Ok(input);
     }
-    if service::expects_json_body(method) {
+    if params == ParamsIn::Json {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(bad("the request body must be a JSON object"));
         }

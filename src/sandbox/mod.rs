@@ -6,6 +6,7 @@
 //! as the `sdkwa-sandbox` binary; drive it like a phone would through the
 //! control API (`/sandbox/…`, documented in the README).
 
+mod account;
 mod control;
 pub mod faults;
 mod http;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::api::Config;
+pub use account::{DEFAULT_USER_ID, DEFAULT_USER_TOKEN};
 pub use faults::{Fault, FaultKind};
 pub use qr::qr_png;
 pub use state::SANDBOX_CODE;
@@ -183,6 +185,29 @@ impl Sandbox {
         let mut m = Map::new();
         m.insert("chatId".into(), chat.into());
         m.insert("text".into(), text.into());
+        control::incoming(&self.shared, id, &m)
+            .ok()
+            .and_then(|v| v["idMessage"].as_str().map(str::to_string))
+    }
+
+    /// Delivers an incoming file `name` with `content` from `chat`; returns the message id.
+    pub fn incoming_file(
+        &self,
+        id: &str,
+        chat: &str,
+        name: &str,
+        content: &[u8],
+    ) -> Option<String> {
+        use base64::Engine as _;
+        let mut m = Map::new();
+        m.insert("chatId".into(), chat.into());
+        m.insert("fileName".into(), name.into());
+        m.insert(
+            "content".into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(content)
+                .into(),
+        );
         control::incoming(&self.shared, id, &m)
             .ok()
             .and_then(|v| v["idMessage"].as_str().map(str::to_string))

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::qr::qr_png;
 use super::state::{now, Group, Instance, Shared, StoredFile, SANDBOX_CODE};
+use crate::api::Op;
 
 /// Longest text the service accepts in one message.
 pub const MAX_MESSAGE_CHARS: usize = 20_000;
@@ -44,58 +45,36 @@ fn bad(message: impl Into<String>) -> ApiError {
     }
 }
 
-/// How each method expects its parameters: `true` = a JSON body.
-pub fn expects_json_body(method: &str) -> bool {
-    !matches!(
-        method,
-        "getSettings"
-            | "getStateInstance"
-            | "getWarmingPhoneStatus"
-            | "reboot"
-            | "logout"
-            | "qr"
-            | "showMessagesQueue"
-            | "clearMessagesQueue"
-            | "receiveNotification"
-            | "deleteNotification"
-            | "lastIncomingMessages"
-            | "lastOutgoingMessages"
-            | "getContacts"
-            | "getChats"
-            | "uploadFile"
-            | "setProfilePicture"
-            | "sendFileByUpload"
-            | "setGroupPicture"
+/// Operations that only an authorized account can perform.
+fn needs_authorization(op: Op) -> bool {
+    matches!(
+        op,
+        Op::SendMessage
+            | Op::SendContact
+            | Op::SendFileByUpload
+            | Op::SendFileByUrl
+            | Op::SendLocation
+            | Op::CreateGroup
+            | Op::UploadFile
+            | Op::SetProfileName
+            | Op::SetProfileStatus
+            | Op::SetProfilePicture
     )
 }
 
-/// Methods that only an authorized account can perform.
-fn needs_authorization(method: &str) -> bool {
-    method.starts_with("send")
-        && method != "sendRegistrationCode"
-        && method != "sendConfirmationCode"
-        || matches!(
-            method,
-            "createGroup"
-                | "uploadFile"
-                | "setProfileName"
-                | "setProfileStatus"
-                | "setProfilePicture"
-        )
-}
-
-/// Runs `method` on `inst`. `receiveNotification` is the caller's (it waits).
-pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) -> Reply {
-    if needs_authorization(method) && inst.state != "authorized" {
+/// Runs `op` on `inst`. `receiveNotification` (it waits), `getInstance`
+/// and the account operations are the caller's.
+pub fn call(shared: &Shared, inst: &mut Instance, op: Op, input: Input) -> Reply {
+    if needs_authorization(op) && inst.state != "authorized" {
         return Err(bad(format!(
             "Instance is not authorized (stateInstance = {}): link it by scanning the QR code (qr) or with a registration code first",
             inst.state
         )));
     }
     let j = &input.json;
-    match method {
-        "getSettings" => Ok(Value::Object(inst.settings.clone())),
-        "setSettings" => {
+    match op {
+        Op::GetSettings => Ok(Value::Object(inst.settings.clone())),
+        Op::SetSettings => {
             for (k, v) in j {
                 if k != "wid" {
                     inst.settings.insert(k.clone(), v.clone());
@@ -103,27 +82,39 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
             }
             Ok(json!({ "saveSettings": true }))
         }
-        "getStateInstance" => Ok(json!({ "stateInstance": inst.state })),
-        "getWarmingPhoneStatus" => Ok(json!({ "isWarming": false, "day": 0 })),
-        "reboot" => Ok(json!({ "isReboot": true })),
-        "logout" => {
+        Op::GetStateInstance => Ok(json!({ "stateInstance": inst.state })),
+        Op::GetWarmingPhoneStatus => Ok(json!({
+            "warmingType": "none",
+            "status": 0,
+            "isWarmingRunning": "false",
+            "forWarming": 0,
+            "notWarmed": 0,
+            "warmed": 0,
+        })),
+        Op::Reboot => Ok(json!({ "isReboot": true })),
+        Op::Logout => {
             inst.set_state("notAuthorized");
             Ok(json!({ "isLogout": true }))
         }
-        "qr" => Ok(qr(inst)),
-        "getAuthorizationCode" => {
+        Op::Qr => Ok(qr(inst)),
+        Op::GetAuthorizationCode => {
             phone(j, "phoneNumber")?;
             Ok(json!({ "status": true, "code": "SDKW-A123" }))
         }
-        "requestRegistrationCode" => {
-            phone(j, "phoneNumber")?;
-            let m = j.get("method").and_then(Value::as_str).unwrap_or("sms");
+        Op::RequestRegistrationCode => {
+            let p = phone(j, "phoneNumber")?;
+            let m = text(j, "method")?;
             if m != "sms" && m != "voice" {
                 return Err(bad("method must be \"sms\" or \"voice\""));
             }
-            Ok(json!({ "status": "sent", "method": m }))
+            // The service's answer passes on WhatsApp's own registration fields.
+            Ok(json!({
+                "status": "sent", "method": m, "login": p.to_string(), "length": "6",
+                "reason": "", "flash_type": 0, "retry_after": 60, "sms_wait": 60,
+                "voice_wait": "60", "wa_old_wait": "0",
+            }))
         }
-        "sendRegistrationCode" | "signInWithConfirmationCode" => {
+        Op::SendRegistrationCode | Op::SignInWithConfirmationCode => {
             let code = text(j, "code")?;
             if code != SANDBOX_CODE {
                 return Err(bad(format!(
@@ -131,26 +122,30 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
                 )));
             }
             inst.set_state("authorized");
-            Ok(json!({ "status": "ok", "result": true }))
+            Ok(if op == Op::SendRegistrationCode {
+                json!({ "type": "success", "message": "The account is registered and linked" })
+            } else {
+                json!({ "result": true, "message": "Signed in" })
+            })
         }
-        "setProfileName" => {
+        Op::SetProfileName => {
             inst.profile.insert("name".into(), text(j, "name")?.into());
             Ok(json!({ "setProfileName": true }))
         }
-        "setProfileStatus" => {
+        Op::SetProfileStatus => {
             inst.profile
                 .insert("status".into(), text(j, "status")?.into());
             Ok(json!({ "setProfileStatus": true }))
         }
-        "setProfilePicture" => {
+        Op::SetProfilePicture => {
             let f = input.file.ok_or_else(|| bad("file is required"))?;
             let url = shared.store_file(&f.name, &f.mime, f.data);
             inst.profile.insert("urlAvatar".into(), url.clone().into());
-            Ok(json!({ "setProfilePicture": true, "urlAvatar": url, "reason": null }))
+            Ok(json!({ "setProfilePicture": true, "urlAvatar": url, "reason": "" }))
         }
-        "sendMessage" => send_message(shared, inst, j),
-        "sendContact" => send_contact(shared, inst, j),
-        "sendFileByUrl" => {
+        Op::SendMessage => send_message(shared, inst, j),
+        Op::SendContact => send_contact(shared, inst, j),
+        Op::SendFileByUrl => {
             let chat = chat_id(j, "chatId")?;
             let url = text(j, "urlFile")?;
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -161,7 +156,7 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
             let id = send_file(shared, inst, &chat, &url, &name, &caption);
             Ok(json!({ "idMessage": id }))
         }
-        "sendFileByUpload" => {
+        Op::SendFileByUpload => {
             let chat = chat_id(j, "chatId")?;
             let f = input
                 .file
@@ -180,7 +175,7 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
             let id = send_file(shared, inst, &chat, &url, &name, &caption);
             Ok(json!({ "idMessage": id, "urlFile": url }))
         }
-        "sendLocation" => {
+        Op::SendLocation => {
             let chat = chat_id(j, "chatId")?;
             let lat = number(j, "latitude", 90.0)?;
             let lon = number(j, "longitude", 180.0)?;
@@ -202,16 +197,16 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
             );
             Ok(json!({ "idMessage": id }))
         }
-        "uploadFile" => {
+        Op::UploadFile => {
             let f = input
                 .file
                 .filter(|f| !f.data.is_empty())
                 .ok_or_else(|| bad("the body must hold the file's bytes"))?;
             Ok(json!({ "urlFile": shared.store_file(&f.name, &f.mime, f.data) }))
         }
-        "showMessagesQueue" => Ok(json!([])),
-        "clearMessagesQueue" => Ok(json!({ "isCleared": true })),
-        "deleteNotification" => {
+        Op::ShowMessagesQueue => Ok(json!([])),
+        Op::ClearMessagesQueue => Ok(json!({ "isCleared": true })),
+        Op::DeleteNotification => {
             let id: i64 = input
                 .path_arg
                 .as_deref()
@@ -221,25 +216,7 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
             inst.queue.retain(|(r, _)| *r != id);
             Ok(json!({ "result": inst.queue.len() < before }))
         }
-        "downloadFile" => {
-            let chat = chat_id(j, "chatId")?;
-            let id = input
-                .path_arg
-                .clone()
-                .or_else(|| {
-                    j.get("idMessage")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
-                .ok_or_else(|| bad("idMessage is required"))?;
-            inst.messages
-                .iter()
-                .find(|m| m["idMessage"] == id.as_str() && m["chatId"] == chat.as_str())
-                .and_then(|m| m.get("downloadUrl").cloned())
-                .map(|url| json!({ "downloadUrl": url }))
-                .ok_or_else(|| bad(format!("message {id} in {chat} not found or has no file")))
-        }
-        "getChatHistory" => {
+        Op::GetChatHistory => {
             let chat = chat_id(j, "chatId")?;
             let count = j.get("count").and_then(Value::as_u64).unwrap_or(100) as usize;
             let list: Vec<Value> = inst
@@ -252,14 +229,14 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
                 .collect();
             Ok(Value::Array(list))
         }
-        "lastIncomingMessages" | "lastOutgoingMessages" => {
+        Op::LastIncomingMessages | Op::LastOutgoingMessages => {
             let minutes: i64 = input
                 .query
                 .get("minutes")
                 .and_then(|m| m.parse().ok())
                 .unwrap_or(1440);
             let since = now() - minutes * 60;
-            let kind = if method == "lastIncomingMessages" {
+            let kind = if op == Op::LastIncomingMessages {
                 "incoming"
             } else {
                 "outgoing"
@@ -273,14 +250,14 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
                 .collect();
             Ok(Value::Array(list))
         }
-        "getContacts" => Ok(Value::Array(
+        Op::GetContacts => Ok(Value::Array(
             inst.contacts
                 .iter()
                 .map(|(id, name)| json!({ "id": id, "name": name, "type": "user" }))
                 .collect(),
         )),
-        "getChats" => Ok(chats(inst)),
-        "getContactInfo" => {
+        Op::GetChats => Ok(chats(inst)),
+        Op::GetContactInfo => {
             let chat = chat_id(j, "chatId")?;
             Ok(json!({
                 "avatar": "",
@@ -295,15 +272,15 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
                 "isDisappearing": false,
                 "isMute": false,
                 "muteExpiration": null,
-                "isBusiness": false,
+                "messageExpiration": 0,
             }))
         }
-        "checkWhatsapp" => {
+        Op::CheckWhatsapp => {
             let p = phone(j, "phoneNumber")?.to_string();
             // Documented rule: numbers ending in 000 have no WhatsApp in the sandbox.
             Ok(json!({ "existsWhatsapp": !p.ends_with("000") }))
         }
-        "getAvatar" => {
+        Op::GetAvatar => {
             let chat = chat_id(j, "chatId")?;
             let url = inst
                 .groups
@@ -311,23 +288,23 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
                 .and_then(|g| g.picture.clone())
                 .unwrap_or_default();
             Ok(
-                json!({ "existsWhatsapp": !chat.ends_with("000@c.us"), "urlAvatar": url, "reason": null }),
+                json!({ "existsWhatsapp": !chat.ends_with("000@c.us"), "urlAvatar": url, "reason": "" }),
             )
         }
-        "readChat" => {
+        Op::ReadChat => {
             chat_id(j, "chatId")?;
             Ok(json!({ "setRead": true }))
         }
-        "archiveChat" | "unarchiveChat" => {
+        Op::ArchiveChat | Op::UnarchiveChat => {
             let chat = chat_id(j, "chatId")?;
-            if method == "archiveChat" {
+            if op == Op::ArchiveChat {
                 inst.archived.insert(chat);
             } else {
                 inst.archived.remove(&chat);
             }
             Ok(json!({}))
         }
-        "deleteMessage" => {
+        Op::DeleteMessage => {
             let chat = chat_id(j, "chatId")?;
             let id = text(j, "idMessage")?;
             let before = inst.messages.len();
@@ -338,13 +315,13 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
             }
             Ok(json!({}))
         }
-        "createGroup" => create_group(shared, inst, j),
-        "updateGroupName" => {
+        Op::CreateGroup => create_group(shared, inst, j),
+        Op::UpdateGroupName => {
             let name = text(j, "groupName")?;
             group(inst, j)?.subject = name;
             Ok(json!({ "updateGroupName": true }))
         }
-        "getGroupData" => {
+        Op::GetGroupData => {
             let g = group(inst, j)?;
             Ok(json!({
                 "groupId": g.id,
@@ -359,22 +336,25 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
                 "groupInviteLink": g.invite,
             }))
         }
-        "addGroupParticipant" | "removeGroupParticipant" | "setGroupAdmin" | "removeAdmin" => {
+        Op::AddGroupParticipant
+        | Op::RemoveGroupParticipant
+        | Op::SetGroupAdmin
+        | Op::RemoveAdmin => {
             let who = chat_id(j, "participantChatId")?;
             let g = group(inst, j)?;
-            let key = match method {
-                "addGroupParticipant" => {
+            let key = match op {
+                Op::AddGroupParticipant => {
                     g.participants.entry(who).or_insert(false);
                     "addParticipant"
                 }
-                "removeGroupParticipant" => {
+                Op::RemoveGroupParticipant => {
                     if g.participants.remove(&who).is_none() {
                         return Err(bad(format!("{who} is not a participant")));
                     }
                     "removeParticipant"
                 }
                 _ => {
-                    let admin = method == "setGroupAdmin";
+                    let admin = op == Op::SetGroupAdmin;
                     match g.participants.get_mut(&who) {
                         Some(a) => *a = admin,
                         None => return Err(bad(format!("{who} is not a participant"))),
@@ -388,33 +368,77 @@ pub fn call(shared: &Shared, inst: &mut Instance, method: &str, input: Input) ->
             };
             Ok(json!({ key: true }))
         }
-        "leaveGroup" => {
+        Op::LeaveGroup => {
             let wid = inst.wid.clone();
             let g = group(inst, j)?;
             g.participants.remove(&wid);
-            Ok(json!({ "leaveGroup": true, "removeChat": true }))
+            Ok(json!({ "leaveGroup": true }))
         }
-        "setGroupPicture" => {
+        Op::SetGroupPicture => {
             let f = input.file.ok_or_else(|| bad("file is required"))?;
             let url = shared.store_file(&f.name, &f.mime, f.data);
             group(inst, j)?.picture = Some(url.clone());
-            Ok(json!({ "setGroupPicture": true, "urlAvatar": url, "reason": null }))
+            Ok(json!({ "setGroupPicture": true, "urlAvatar": url, "reason": "" }))
         }
-        "createApp" => {
+        Op::CreateApp => {
             for k in ["title", "shortName", "url", "description"] {
                 text(j, k)?;
             }
-            Ok(json!({ "result": true, "data": { "appId": shared.next_id() } }))
+            Ok(json!({ "result": true, "data": { "appId": shared.next_id().to_string() } }))
         }
-        "sendConfirmationCode" => {
+        Op::SendConfirmationCode => {
             phone(j, "phoneNumber")?;
-            Ok(json!({ "result": true }))
+            Ok(json!({ "result": true, "message": "Confirmation code sent" }))
         }
-        _ => Err(ApiError {
+        Op::GetPairingCode => {
+            phone(j, "phoneNumber")?;
+            Ok(json!({ "result": true, "data": { "pairingCode": "SDKW-A123" } }))
+        }
+        Op::RequestAuthorizationCode => {
+            phone(j, "phoneNumber")?;
+            text(j, "method")?;
+            Ok(json!({ "result": true, "message": "Authorization code sent" }))
+        }
+        // Served by the HTTP layer (bytes, a long poll, no instance).
+        Op::DownloadFile
+        | Op::ReceiveNotification
+        | Op::GetInstance
+        | Op::GetInstances
+        | Op::CreateInstance
+        | Op::ExtendInstance
+        | Op::DeleteInstance
+        | Op::RestoreInstance => Err(ApiError {
             status: 404,
-            message: format!("Method {method} not found"),
+            message: format!("Method {op} not found"),
         }),
     }
+}
+
+/// `downloadFile/{idMessage}`: the bytes of the file of a message of the
+/// chat, as the service answers them (`application/octet-stream`).
+pub fn download_file(
+    shared: &Shared,
+    inst: &Instance,
+    input: &Input,
+) -> Result<StoredFile, ApiError> {
+    let chat = chat_id(&input.json, "chatId")?;
+    let id = input
+        .path_arg
+        .clone()
+        .ok_or_else(|| bad("idMessage is required in the path: downloadFile/{idMessage}"))?;
+    let url = inst
+        .messages
+        .iter()
+        .find(|m| m["idMessage"] == id.as_str() && m["chatId"] == chat.as_str())
+        .and_then(|m| {
+            m.get("downloadUrl")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .ok_or_else(|| bad(format!("message {id} in {chat} not found or has no file")))?;
+    shared
+        .file_by_url(&url)
+        .ok_or_else(|| bad(format!("the file of message {id} is no longer stored")))
 }
 
 fn qr(inst: &Instance) -> Value {

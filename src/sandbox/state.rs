@@ -82,7 +82,11 @@ impl Instance {
             "typeAccount": "trial",
             "webhookUrl": "",
             "webhookUrlToken": "",
+            "releaseType": "STABLE",
             "delaySendMessagesMilliseconds": 1000,
+            "delaySendMessagesMaxMs": 1500,
+            "sendFromUTC": "",
+            "sendToUTC": "",
             "markIncomingMessagesReaded": "no",
             "markIncomingMessagesReadedOnReply": "no",
             "outgoingWebhook": "no",
@@ -200,11 +204,14 @@ pub struct Shared {
     pub faults: Mutex<Faults>,
     /// Uploaded files by key.
     pub files: Mutex<HashMap<String, StoredFile>>,
+    /// The account API's users by user id.
+    pub accounts: Mutex<HashMap<String, super::account::Account>>,
     /// The last API requests, oldest first.
     pub log: Mutex<VecDeque<Value>>,
     /// `http://127.0.0.1:PORT`, for file URLs.
     pub base_url: String,
-    /// How long `receiveNotification` waits when the caller gives no `receiveTimeout`.
+    /// How long `receiveNotification` holds a request while the queue is empty
+    /// (the service: up to 5 s).
     pub default_wait: Duration,
     /// Source of unique ids.
     counter: AtomicU64,
@@ -217,6 +224,7 @@ impl Shared {
             instances: Mutex::new(HashMap::new()),
             faults: Mutex::new(Faults::default()),
             files: Mutex::new(HashMap::new()),
+            accounts: Mutex::new(HashMap::new()),
             log: Mutex::new(VecDeque::new()),
             base_url,
             default_wait,
@@ -233,6 +241,11 @@ impl Shared {
     /// The fault queue, locked.
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
         self.faults.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The account API's users, locked.
+    pub fn accounts(&self) -> MutexGuard<'_, HashMap<String, super::account::Account>> {
+        self.accounts.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Stored files, locked.
@@ -295,6 +308,15 @@ impl Shared {
             },
         );
         format!("{}/files/{key}/{safe}", self.base_url)
+    }
+}
+
+impl Shared {
+    /// The stored file behind a URL made by [`Shared::store_file`].
+    pub fn file_by_url(&self, url: &str) -> Option<StoredFile> {
+        let rest = url.strip_prefix(&format!("{}/files/", self.base_url))?;
+        let key = rest.split('/').next()?;
+        self.files().get(key).cloned()
     }
 }
 

@@ -3,6 +3,7 @@
  * receives through the sandbox whose URL is argv[1].
  * Exit code 0 when every check passed.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,8 @@ static int failed = 0, passed = 0;
     } while (0)
 
 int main(int argc, char **argv) {
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s API_URL TOKEN\n", argv[0]);
+    if (argc < 8) {
+        fprintf(stderr, "usage: %s API_URL TOKEN FILE USER_ID USER_TOKEN TG_ID TG_TOKEN\n", argv[0]);
         return 2;
     }
     char config[512];
@@ -59,6 +60,29 @@ int main(int argc, char **argv) {
     CHECK(r == SDKWA_OK && strstr(out, "Hello from C"), "history holds the message");
     sdkwa_string_free(out);
 
+    /* A file sent, then downloaded: the bytes themselves, freed with sdkwa_bytes_free. */
+    r = sdkwa_send_file_by_upload(client, "79007654321", argv[3], "invoice.pdf", NULL, &out);
+    CHECK(r == SDKWA_OK, "send_file_by_upload ok");
+    char params[256] = "";
+    const char *idm = out ? strstr(out, "\"idMessage\":\"") : NULL;
+    if (idm) snprintf(params, sizeof params, "{\"chatId\":\"79007654321\",\"idMessage\":\"%.32s\"}",
+                      idm + strlen("\"idMessage\":\""));
+    sdkwa_string_free(out);
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    char *error = NULL;
+    r = sdkwa_call_bytes(client, "downloadFile", params, &bytes, &len, &error);
+    CHECK(r == SDKWA_OK && error == NULL, "downloadFile ok");
+    CHECK(len == 13 && bytes && memcmp(bytes, "%PDF-1.4 test", 13) == 0, "downloadFile gives the file's bytes");
+    sdkwa_bytes_free(bytes, len);
+    r = sdkwa_call(client, "downloadFile", params, &out);
+    CHECK(r == SDKWA_ERR_INVALID_ARGUMENT && strstr(out, "sdkwa_call_bytes"), "sdkwa_call points to sdkwa_call_bytes");
+    sdkwa_string_free(out);
+
+    r = sdkwa_call(client, "sendMesage", "{}", &out);
+    CHECK(r == SDKWA_ERR_INVALID_ARGUMENT, "a misspelled method is refused before any request");
+    sdkwa_string_free(out);
+
     r = sdkwa_call(client, "sendMessage", "{\"chatId\":\"not a phone\",\"message\":\"x\"}", &out);
     CHECK(r == SDKWA_ERR_INVALID_ARGUMENT, "bad chat id is an invalid argument");
     CHECK(strcmp(sdkwa_result_name(r), "SDKWA_ERR_INVALID_ARGUMENT") == 0, "result name");
@@ -71,6 +95,39 @@ int main(int argc, char **argv) {
     r = sdkwa_get_state_instance(client, &out);
     CHECK(r == SDKWA_ERR_UNAUTHORIZED, "wrong token is unauthorized");
     CHECK(strstr(sdkwa_last_error(), "401") != NULL, "last error names the status");
+    sdkwa_string_free(out);
+    sdkwa_client_free(client);
+
+    /* The account API: only the user id and token, no instance. */
+    snprintf(config, sizeof config,
+             "{\"userId\":\"%s\",\"userToken\":\"%s\",\"apiUrl\":\"%s\"}", argv[4], argv[5], argv[1]);
+    client = sdkwa_client_new(config);
+    CHECK(client != NULL, "account-only client");
+    r = sdkwa_call(client, "instances/list", NULL, &out);
+    CHECK(r == SDKWA_OK && strstr(out, argv[2]) != NULL, "instances/list has the instance's token");
+    sdkwa_string_free(out);
+    r = sdkwa_call(client, "getStateInstance", NULL, &out);
+    CHECK(r == SDKWA_ERR_INVALID_ARGUMENT && strstr(out, "idInstance"), "an instance call without an instance names idInstance");
+    sdkwa_string_free(out);
+    sdkwa_client_free(client);
+
+    /* Telegram's login: app, confirmation code, sign-in. */
+    snprintf(config, sizeof config,
+             "{\"idInstance\":\"%s\",\"apiToken\":\"%s\",\"apiUrl\":\"%s\",\"messenger\":\"telegram\"}",
+             argv[6], argv[7], argv[1]);
+    client = sdkwa_client_new(config);
+    r = sdkwa_call(client, "createApp",
+                   "{\"title\":\"Shop\",\"shortName\":\"shop\",\"url\":\"https://example.invalid\",\"description\":\"bot\"}", &out);
+    CHECK(r == SDKWA_OK && strstr(out, "appId"), "createApp");
+    sdkwa_string_free(out);
+    r = sdkwa_call(client, "sendConfirmationCode", "{\"phoneNumber\":\"+7 900 123-45-67\"}", &out);
+    CHECK(r == SDKWA_OK, "sendConfirmationCode");
+    sdkwa_string_free(out);
+    r = sdkwa_call(client, "signInWithConfirmationCode", "{\"code\":\"123456\"}", &out);
+    CHECK(r == SDKWA_OK, "signInWithConfirmationCode");
+    sdkwa_string_free(out);
+    r = sdkwa_get_state_instance(client, &out);
+    CHECK(r == SDKWA_OK && strstr(out, "\"authorized\""), "authorized after sign-in");
     sdkwa_string_free(out);
     sdkwa_client_free(client);
 

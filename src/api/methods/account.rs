@@ -9,6 +9,7 @@ use crate::api::client::Client;
 use crate::api::error::{Error, ErrorKind, Result};
 use crate::api::file::FileSource;
 use crate::api::lang::Text;
+use crate::api::registry::Op;
 
 /// Instance settings (`getSettings` / `setSettings`). Only the common fields
 /// are named; everything else is in `extra`. Unset fields are not sent.
@@ -111,37 +112,37 @@ pub struct AuthorizationCode {
 impl Client {
     /// `getSettings`.
     pub fn get_settings(&self) -> Result<Settings> {
-        self.typed("getSettings", NoParams {}, None)
+        self.typed(Op::GetSettings, NoParams {}, None)
     }
 
     /// `setSettings`: only the fields set in `settings` change.
     pub fn set_settings(&self, settings: &Settings) -> Result<SaveSettings> {
-        self.typed("setSettings", settings, None)
+        self.typed(Op::SetSettings, settings, None)
     }
 
     /// `getStateInstance`.
     pub fn get_state_instance(&self) -> Result<StateInstance> {
-        self.typed("getStateInstance", NoParams {}, None)
+        self.typed(Op::GetStateInstance, NoParams {}, None)
     }
 
     /// `getWarmingPhoneStatus`.
     pub fn get_warming_phone_status(&self) -> Result<JsonObject> {
-        self.typed("getWarmingPhoneStatus", NoParams {}, None)
+        self.typed(Op::GetWarmingPhoneStatus, NoParams {}, None)
     }
 
     /// `reboot`: `{isReboot}`.
     pub fn reboot(&self) -> Result<JsonObject> {
-        self.typed("reboot", NoParams {}, None)
+        self.typed(Op::Reboot, NoParams {}, None)
     }
 
     /// `logout`: `{isLogout}`; the account must be linked again afterwards.
     pub fn logout(&self) -> Result<JsonObject> {
-        self.typed("logout", NoParams {}, None)
+        self.typed(Op::Logout, NoParams {}, None)
     }
 
     /// `qr`: the QR code to scan in WhatsApp → Linked devices.
     pub fn qr(&self) -> Result<QrCode> {
-        self.typed("qr", NoParams {}, None)
+        self.typed(Op::Qr, NoParams {}, None)
     }
 
     /// The QR code as PNG bytes. An `alreadyLogged` or `error` answer is an
@@ -162,7 +163,7 @@ impl Client {
                     ),
                 ),
             )
-            .with_method("qr"));
+            .with_method(Op::Qr.name()));
         }
         let b64 = qr.message.rsplit(',').next().unwrap_or_default();
         base64::engine::general_purpose::STANDARD
@@ -175,14 +176,14 @@ impl Client {
                         format!("QR-код не является корректным base64: {e}"),
                     ),
                 )
-                .with_method("qr")
+                .with_method(Op::Qr.name())
             })
     }
 
     /// `getAuthorizationCode`: link by phone number instead of a QR code.
     pub fn get_authorization_code(&self, phone: &str) -> Result<AuthorizationCode> {
         self.typed(
-            "getAuthorizationCode",
+            Op::GetAuthorizationCode,
             json!({ "phoneNumber": phone }),
             None,
         )
@@ -191,7 +192,7 @@ impl Client {
     /// `requestRegistrationCode`: `method` is `sms` or `voice`.
     pub fn request_registration_code(&self, phone: &str, method: &str) -> Result<JsonObject> {
         self.typed(
-            "requestRegistrationCode",
+            Op::RequestRegistrationCode,
             json!({ "phoneNumber": phone, "method": method }),
             None,
         )
@@ -199,21 +200,43 @@ impl Client {
 
     /// `sendRegistrationCode`: the code received by SMS or call.
     pub fn send_registration_code(&self, code: &str) -> Result<JsonObject> {
-        self.typed("sendRegistrationCode", json!({ "code": code }), None)
+        self.typed(Op::SendRegistrationCode, json!({ "code": code }), None)
+    }
+
+    /// `getPairingCode`: a code to type on the phone ("Link with phone
+    /// number") instead of scanning the QR code.
+    pub fn get_pairing_code(&self, phone: &str) -> Result<JsonObject> {
+        self.typed(Op::GetPairingCode, json!({ "phoneNumber": phone }), None)
+    }
+
+    /// `requestAuthorizationCode`: asks the service to send an
+    /// authorization code (`method` e.g. `sms`).
+    pub fn request_authorization_code(&self, phone: &str, method: &str) -> Result<JsonObject> {
+        self.typed(
+            Op::RequestAuthorizationCode,
+            json!({ "phoneNumber": phone, "method": method }),
+            None,
+        )
+    }
+
+    /// `/{messenger}/getInstance`: information about the instance (no
+    /// instance id in the path and, per the service's description, no token).
+    pub fn get_instance(&self) -> Result<JsonObject> {
+        self.typed(Op::GetInstance, NoParams {}, None)
     }
 
     /// `setProfileName`.
     pub fn set_profile_name(&self, name: &str) -> Result<JsonObject> {
-        self.typed("setProfileName", json!({ "name": name }), None)
+        self.typed(Op::SetProfileName, json!({ "name": name }), None)
     }
 
     /// `setProfileStatus`.
     pub fn set_profile_status(&self, status: &str) -> Result<JsonObject> {
-        self.typed("setProfileStatus", json!({ "status": status }), None)
+        self.typed(Op::SetProfileStatus, json!({ "status": status }), None)
     }
 
     /// `setProfilePicture`: a JPEG or PNG.
     pub fn set_profile_picture(&self, file: FileSource) -> Result<JsonObject> {
-        self.typed("setProfilePicture", NoParams {}, Some(file))
+        self.typed(Op::SetProfilePicture, NoParams {}, Some(file))
     }
 }

@@ -7,6 +7,7 @@ use super::JsonObject;
 use crate::api::client::Client;
 use crate::api::error::Result;
 use crate::api::file::FileSource;
+use crate::api::registry::Op;
 
 /// `{created, chatId, groupInviteLink}` of `createGroup`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,7 +66,7 @@ impl Client {
     /// `createGroup` with the given members (phone numbers or chat ids).
     pub fn create_group(&self, name: &str, participants: &[&str]) -> Result<CreatedGroup> {
         self.typed(
-            "createGroup",
+            Op::CreateGroup,
             json!({ "groupName": name, "chatIds": participants }),
             None,
         )
@@ -74,7 +75,7 @@ impl Client {
     /// `updateGroupName`.
     pub fn update_group_name(&self, group_id: &str, name: &str) -> Result<JsonObject> {
         self.typed(
-            "updateGroupName",
+            Op::UpdateGroupName,
             json!({ "groupId": group_id, "groupName": name }),
             None,
         )
@@ -82,46 +83,46 @@ impl Client {
 
     /// `getGroupData`.
     pub fn get_group_data(&self, group_id: &str) -> Result<GroupData> {
-        self.typed("getGroupData", json!({ "groupId": group_id }), None)
+        self.typed(Op::GetGroupData, json!({ "groupId": group_id }), None)
     }
 
     /// `addGroupParticipant`.
     pub fn add_group_participant(&self, group_id: &str, chat: &str) -> Result<JsonObject> {
-        self.member_call("addGroupParticipant", group_id, chat)
+        self.member_call(Op::AddGroupParticipant, group_id, chat)
     }
 
     /// `removeGroupParticipant`.
     pub fn remove_group_participant(&self, group_id: &str, chat: &str) -> Result<JsonObject> {
-        self.member_call("removeGroupParticipant", group_id, chat)
+        self.member_call(Op::RemoveGroupParticipant, group_id, chat)
     }
 
     /// `setGroupAdmin`.
     pub fn set_group_admin(&self, group_id: &str, chat: &str) -> Result<JsonObject> {
-        self.member_call("setGroupAdmin", group_id, chat)
+        self.member_call(Op::SetGroupAdmin, group_id, chat)
     }
 
     /// `removeAdmin`.
     pub fn remove_admin(&self, group_id: &str, chat: &str) -> Result<JsonObject> {
-        self.member_call("removeAdmin", group_id, chat)
+        self.member_call(Op::RemoveAdmin, group_id, chat)
     }
 
     /// `leaveGroup`.
     pub fn leave_group(&self, group_id: &str) -> Result<JsonObject> {
-        self.typed("leaveGroup", json!({ "groupId": group_id }), None)
+        self.typed(Op::LeaveGroup, json!({ "groupId": group_id }), None)
     }
 
     /// `setGroupPicture`.
     pub fn set_group_picture(&self, group_id: &str, file: FileSource) -> Result<JsonObject> {
         self.typed(
-            "setGroupPicture",
+            Op::SetGroupPicture,
             json!({ "groupId": group_id }),
             Some(file),
         )
     }
 
-    fn member_call(&self, method: &str, group_id: &str, chat: &str) -> Result<JsonObject> {
+    fn member_call(&self, op: Op, group_id: &str, chat: &str) -> Result<JsonObject> {
         self.typed(
-            method,
+            op,
             json!({ "groupId": group_id, "participantChatId": chat }),
             None,
         )

@@ -9,8 +9,8 @@ use super::JsonObject;
 use crate::api::cancel::Cancel;
 use crate::api::client::{decode, Client};
 use crate::api::error::Result;
-use crate::api::params::prepare;
 use crate::api::params::MAX_RECEIVE_WAIT_SECS;
+use crate::api::registry::Op;
 
 /// One queued notification: hand it over, then delete it by `receipt_id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,24 +58,20 @@ impl Client {
     /// `receiveNotification`: the oldest queued notification, waiting up to
     /// `wait` (at most 60 s) for one to arrive; `None` when none came.
     /// The same notification comes again until it is deleted.
+    ///
+    /// The service takes no wait parameter: it holds each request up to 5 s
+    /// when the queue is empty. A longer `wait` polls again on this side
+    /// until it has passed, so a call may take up to 5 s more than `wait`
+    /// (and up to 5 s with `wait` zero).
     pub fn receive_notification(&self, wait: Duration) -> Result<Option<Notification>> {
         let text = self.receive_notification_text(wait)?;
-        decode("receiveNotification", &text)
+        decode(Op::ReceiveNotification.name(), &text)
     }
 
     /// Like [`Client::receive_notification`], returning the JSON text
     /// unchanged (`null` when nothing came).
     pub fn receive_notification_text(&self, wait: Duration) -> Result<String> {
-        let secs = wait.as_secs().min(MAX_RECEIVE_WAIT_SECS);
-        self.call_params(
-            "receiveNotification",
-            json!({ "receiveTimeout": secs })
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-            None,
-            None,
-        )
+        self.call_op(Op::ReceiveNotification, wait_params(wait), None)
     }
 
     /// Like [`Client::receive_notification_text`], but gives up at once
@@ -86,28 +82,35 @@ impl Client {
         wait: Duration,
         cancel: &Cancel,
     ) -> Result<Option<String>> {
-        let secs = wait.as_secs().min(MAX_RECEIVE_WAIT_SECS);
-        let mut params = serde_json::Map::new();
-        params.insert("receiveTimeout".into(), secs.into());
-        let req = prepare("receiveNotification", params, None, None)?;
-        self.execute_cancellable(req, cancel)
+        self.call_op_cancellable(Op::ReceiveNotification, wait_params(wait), cancel)
     }
 
     /// `deleteNotification/{receiptId}`: `{result}`.
     pub fn delete_notification(&self, receipt_id: i64) -> Result<JsonObject> {
         self.typed(
-            "deleteNotification",
+            Op::DeleteNotification,
             json!({ "receiptId": receipt_id }),
             None,
         )
     }
 
-    /// `downloadFile`: `{downloadUrl}` of a file message.
-    pub fn download_file(&self, chat: &str, id_message: &str) -> Result<JsonObject> {
-        self.typed(
-            "downloadFile",
-            json!({ "chatId": chat, "idMessage": id_message }),
-            None,
+    /// `downloadFile/{idMessage}`: the bytes of a message's file (the
+    /// service answers `application/octet-stream`). `chat` takes a phone
+    /// number in any format or a chat id.
+    pub fn download_file(&self, chat: &str, id_message: &str) -> Result<Vec<u8>> {
+        self.call_op_bytes(
+            Op::DownloadFile,
+            super::object(json!({ "chatId": chat, "idMessage": id_message }))?,
         )
     }
+}
+
+/// The client-side wait as the registry's `receiveTimeout` field, capped.
+fn wait_params(wait: Duration) -> serde_json::Map<String, serde_json::Value> {
+    let mut params = serde_json::Map::new();
+    params.insert(
+        "receiveTimeout".into(),
+        wait.as_secs().min(MAX_RECEIVE_WAIT_SECS).into(),
+    );
+    params
 }

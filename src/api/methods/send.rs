@@ -1,12 +1,12 @@
 //! Sending: text, files, locations, contacts, the send queue.
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::{JsonObject, NoParams};
 use crate::api::client::Client;
 use crate::api::error::Result;
 use crate::api::file::FileSource;
+use crate::api::registry::Op;
 
 /// `sendMessage` request. `chat_id` takes a phone number in any format or a chat id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -86,6 +86,9 @@ pub struct SendFileByUrl {
     /// Reply to this message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quoted_message_id: Option<String>,
+    /// Archive the chat after sending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_chat: Option<bool>,
 }
 
 /// `sendLocation` request.
@@ -104,6 +107,24 @@ pub struct SendLocation {
     /// The place's address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Reply to this message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_message_id: Option<String>,
+}
+
+/// The optional fields of `sendFileByUpload`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadOptions {
+    /// The name the recipient sees; defaults to the file's own name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// Text under the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Reply to this message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_message_id: Option<String>,
 }
 
 /// `{idMessage}`: the answer of every send.
@@ -131,17 +152,17 @@ pub struct UploadedFile {
 impl Client {
     /// `sendMessage`. Never retried: a repeated send would deliver twice.
     pub fn send_message(&self, req: &SendMessage) -> Result<SentMessage> {
-        self.typed("sendMessage", req, None)
+        self.typed(Op::SendMessage, req, None)
     }
 
     /// `sendContact`.
     pub fn send_contact(&self, req: &SendContact) -> Result<SentMessage> {
-        self.typed("sendContact", req, None)
+        self.typed(Op::SendContact, req, None)
     }
 
     /// `sendFileByUrl`.
     pub fn send_file_by_url(&self, req: &SendFileByUrl) -> Result<SentMessage> {
-        self.typed("sendFileByUrl", req, None)
+        self.typed(Op::SendFileByUrl, req, None)
     }
 
     /// `sendFileByUpload`: `file_name` defaults to the file's own name.
@@ -152,33 +173,43 @@ impl Client {
         file_name: Option<&str>,
         caption: Option<&str>,
     ) -> Result<SentMessage> {
-        let mut p = json!({ "chatId": chat });
-        if let Some(n) = file_name.filter(|n| !n.is_empty()) {
-            p["fileName"] = n.into();
-        }
-        if let Some(c) = caption.filter(|c| !c.is_empty()) {
-            p["caption"] = c.into();
-        }
-        self.typed("sendFileByUpload", p, Some(file))
+        let opts = UploadOptions {
+            file_name: file_name.filter(|n| !n.is_empty()).map(str::to_string),
+            caption: caption.filter(|c| !c.is_empty()).map(str::to_string),
+            quoted_message_id: None,
+        };
+        self.send_file_by_upload_with(chat, file, &opts)
+    }
+
+    /// `sendFileByUpload` with every optional field (a reply among them).
+    pub fn send_file_by_upload_with(
+        &self,
+        chat: &str,
+        file: FileSource,
+        opts: &UploadOptions,
+    ) -> Result<SentMessage> {
+        let mut p = super::object(opts)?;
+        p.insert("chatId".into(), chat.into());
+        self.typed(Op::SendFileByUpload, p, Some(file))
     }
 
     /// `sendLocation`.
     pub fn send_location(&self, req: &SendLocation) -> Result<SentMessage> {
-        self.typed("sendLocation", req, None)
+        self.typed(Op::SendLocation, req, None)
     }
 
     /// `uploadFile`: stores a file and returns its URL for later sends.
     pub fn upload_file(&self, file: FileSource) -> Result<UploadedFile> {
-        self.typed("uploadFile", NoParams {}, Some(file))
+        self.typed(Op::UploadFile, NoParams {}, Some(file))
     }
 
     /// `showMessagesQueue`: messages waiting to be sent.
     pub fn show_messages_queue(&self) -> Result<Vec<JsonObject>> {
-        self.typed("showMessagesQueue", NoParams {}, None)
+        self.typed(Op::ShowMessagesQueue, NoParams {}, None)
     }
 
     /// `clearMessagesQueue`: `{isCleared}`.
     pub fn clear_messages_queue(&self) -> Result<JsonObject> {
-        self.typed("clearMessagesQueue", NoParams {}, None)
+        self.typed(Op::ClearMessagesQueue, NoParams {}, None)
     }
 }

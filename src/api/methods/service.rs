@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{JsonObject, NoParams};
 use crate::api::client::Client;
 use crate::api::error::Result;
+use crate::api::registry::Op;
 
 /// An entry of `getContacts` / `getChats`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,27 +38,27 @@ pub struct WhatsappCheck {
 impl Client {
     /// `getContacts`.
     pub fn get_contacts(&self) -> Result<Vec<ChatEntry>> {
-        self.typed("getContacts", NoParams {}, None)
+        self.typed(Op::GetContacts, NoParams {}, None)
     }
 
     /// `getChats`.
     pub fn get_chats(&self) -> Result<Vec<ChatEntry>> {
-        self.typed("getChats", NoParams {}, None)
+        self.typed(Op::GetChats, NoParams {}, None)
     }
 
     /// `getContactInfo`: name, avatar, mute and archive flags, ….
     pub fn get_contact_info(&self, chat: &str) -> Result<JsonObject> {
-        self.typed("getContactInfo", json!({ "chatId": chat }), None)
+        self.typed(Op::GetContactInfo, json!({ "chatId": chat }), None)
     }
 
     /// `checkWhatsapp`.
     pub fn check_whatsapp(&self, phone: &str) -> Result<WhatsappCheck> {
-        self.typed("checkWhatsapp", json!({ "phoneNumber": phone }), None)
+        self.typed(Op::CheckWhatsapp, json!({ "phoneNumber": phone }), None)
     }
 
     /// `getAvatar`: `{existsWhatsapp, urlAvatar}`.
     pub fn get_avatar(&self, chat: &str) -> Result<JsonObject> {
-        self.typed("getAvatar", json!({ "chatId": chat }), None)
+        self.typed(Op::GetAvatar, json!({ "chatId": chat }), None)
     }
 
     /// `readChat`: marks the chat (or one message) read; `{setRead}`.
@@ -66,23 +67,23 @@ impl Client {
         if let Some(id) = id_message.filter(|s| !s.is_empty()) {
             p["idMessage"] = id.into();
         }
-        self.typed("readChat", p, None)
+        self.typed(Op::ReadChat, p, None)
     }
 
     /// `archiveChat`.
     pub fn archive_chat(&self, chat: &str) -> Result<serde_json::Value> {
-        self.typed("archiveChat", json!({ "chatId": chat }), None)
+        self.typed(Op::ArchiveChat, json!({ "chatId": chat }), None)
     }
 
     /// `unarchiveChat`.
     pub fn unarchive_chat(&self, chat: &str) -> Result<serde_json::Value> {
-        self.typed("unarchiveChat", json!({ "chatId": chat }), None)
+        self.typed(Op::UnarchiveChat, json!({ "chatId": chat }), None)
     }
 
     /// `deleteMessage`.
     pub fn delete_message(&self, chat: &str, id_message: &str) -> Result<serde_json::Value> {
         self.typed(
-            "deleteMessage",
+            Op::DeleteMessage,
             json!({ "chatId": chat, "idMessage": id_message }),
             None,
         )

@@ -6,6 +6,7 @@ use serde_json::json;
 use super::JsonObject;
 use crate::api::client::Client;
 use crate::api::error::Result;
+use crate::api::registry::Op;
 
 /// `createApp` request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -24,13 +25,13 @@ pub struct CreateApp {
 impl Client {
     /// `createApp` (Telegram instances).
     pub fn create_app(&self, req: &CreateApp) -> Result<JsonObject> {
-        self.typed("createApp", req, None)
+        self.typed(Op::CreateApp, req, None)
     }
 
     /// `sendConfirmationCode` (Telegram instances).
     pub fn send_confirmation_code(&self, phone: &str) -> Result<JsonObject> {
         self.typed(
-            "sendConfirmationCode",
+            Op::SendConfirmationCode,
             json!({ "phoneNumber": phone }),
             None,
         )
@@ -38,6 +39,10 @@ impl Client {
 
     /// `signInWithConfirmationCode` (Telegram instances).
     pub fn sign_in_with_confirmation_code(&self, code: &str) -> Result<JsonObject> {
-        self.typed("signInWithConfirmationCode", json!({ "code": code }), None)
+        self.typed(
+            Op::SignInWithConfirmationCode,
+            json!({ "code": code }),
+            None,
+        )
     }
 }
