@@ -100,24 +100,6 @@ fn ten_thousand_notifications_survive_restarts_full_buffers_and_network_faults()
         .filter(|l| l[0] == "R" && l[1] == "events")
         .count();
     println!("{} notifications, {} delivered once or more, {repeats} repeats, {injected} faults injected, {restarts} takes, 41 receiver starts", N, seen.len());
-    println!("queue left: {}", sb.queue_len(DEFAULT_ID));
-    let ev: Vec<usize> = lines
-        .iter()
-        .filter(|l| l[0] == "R" && l[1] == "events")
-        .map(|l| l[2].parse().unwrap())
-        .collect();
-    println!(
-        "TAKES first-phase {} last {:?}",
-        ev[..ev.len() - 1].iter().sum::<usize>(),
-        ev.last()
-    );
-    for l in lines
-        .iter()
-        .filter(|l| l[0] == "R" && l[1] != "events" && l[1] != "ok")
-        .take(5)
-    {
-        println!("ODD {l:?}");
-    }
     assert_eq!(seen.len(), N, "none lost");
     assert_eq!(*seen.keys().next().unwrap(), 1);
     assert_eq!(*seen.keys().last().unwrap(), N as i64);
