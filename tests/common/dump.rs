@@ -204,6 +204,7 @@ pub fn kind_dir(kind: &str) -> &'static str {
         "Constant" => "Constants",
         "DataProcessor" => "DataProcessors",
         "InformationRegister" => "InformationRegisters",
+        "Role" => "Roles",
         other => panic!("object kind {other} is not used by the sample; add its folder"),
     }
 }
