@@ -591,3 +591,42 @@ fn client_handlers_fail_clearly_and_return_at_once_during_shutdown() {
         "{read}"
     );
 }
+
+#[test]
+fn every_bsl_module_formats_unchanged_with_bslfmt() {
+    // bslfmt (PyPI) formats BSL indentation and spacing by the 1C standards;
+    // scripts/test-all.sh installs it.
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let available = std::process::Command::new(&python)
+        .args(["-m", "bslfmt", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("SKIPPED: bslfmt is not installed ({python} -m pip install bslfmt; scripts/test-all.sh does it)");
+        return;
+    }
+    let check = |files: &[PathBuf]| {
+        std::process::Command::new(&python)
+            .args(["-m", "bslfmt", "--check", "--diff", "--"])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    let files = dump::files(&sample(), ".bsl");
+    let out = check(&files);
+    assert!(
+        out.status.success(),
+        "modules bslfmt would change:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The check notices a badly indented module.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.bsl");
+    std::fs::write(
+        &bad,
+        "Процедура А()\nЕсли Истина Тогда\nВозврат;\nКонецЕсли;\nКонецПроцедуры\n",
+    )
+    .unwrap();
+    assert!(!check(&[bad]).status.success());
+}

@@ -81,11 +81,7 @@
 	АПИ.ApiToken = ApiToken;
 	АПИ.АдресAPI = АдресAPI;
 	Ответ = АПИ.ОтправитьВидеоАудиоИзображениеДокументПоURL(
-	    790012345673442, 
-	    "https://cdn-icons-png.flaticon.com/512/124/124034.png",
-		"wa.png",
-		"wa"
-	);
+		790012345673442, "https://cdn-icons-png.flaticon.com/512/124/124034.png", "wa.png", "wa");
 	Сообщить(Ответ.idMessage)
 КонецПроцедуры
 
@@ -100,10 +96,7 @@
 	АПИ.IdInstance = IdInstance;
 	АПИ.ApiToken = ApiToken;
 	АПИ.АдресAPI = АдресAPI;
-	Ответ = АПИ.ОтправитьВидеоАудиоИзображениеДокумент(
-		790012345673442, 
-		ПутьКФайлу,
-		"temp.zip");
+	Ответ = АПИ.ОтправитьВидеоАудиоИзображениеДокумент(790012345673442, ПутьКФайлу, "temp.zip");
 	Сообщить(Ответ.idMessage)
 КонецПроцедуры
 
@@ -117,13 +110,7 @@
 	АПИ.IdInstance = IdInstance;
 	АПИ.ApiToken = ApiToken;
 	АПИ.АдресAPI = АдресAPI;
-	Ответ = АПИ.ОтправитьГеолокацию(
-		790012345673442, 
-		"I'm here",
-		"Tretyakovskaya Galereya", 
-		"55.740930", 
-		"37.620508"
-	);
+	Ответ = АПИ.ОтправитьГеолокацию(790012345673442, "I'm here", "Tretyakovskaya Galereya", "55.740930", "37.620508");
 	Сообщить(Ответ.idMessage)
 КонецПроцедуры
 
@@ -137,14 +124,7 @@
 	АПИ.IdInstance = IdInstance;
 	АПИ.ApiToken = ApiToken;
 	АПИ.АдресAPI = АдресAPI;
-	Ответ = АПИ.ОтправитьКонтакт(
-		7900123456858, 
-		7900123456859,
-		"First name",
-		"Middle name",
-		"Last name",
-		"Company"
-	);
+	Ответ = АПИ.ОтправитьКонтакт(7900123456858, 7900123456859, "First name", "Middle name", "Last name", "Company");
 	Сообщить(Ответ.idMessage)
 КонецПроцедуры
 
@@ -160,11 +140,11 @@
 	АПИ.АдресAPI = АдресAPI;
 	// Вызов ждет 5 сек для входящего сообщения. 
 	ОтветСообщение = АПИ.ПолучитьУведомление();
-	Если ОтветСообщение <> Неопределено 
-		И ОтветСообщение.body.typeWebhook = "incomingMessageReceived" 
+	Если ОтветСообщение <> Неопределено
+		И ОтветСообщение.body.typeWebhook = "incomingMessageReceived"
 		И ОтветСообщение.body.messageData.typeMessage = "textMessage" Тогда
 		
-		Сообщить("Тест сообщения: " + ОтветСообщение.body.messageData.textMessageData.textMessage) 
+		Сообщить("Тест сообщения: " + ОтветСообщение.body.messageData.textMessageData.textMessage)
 		
 	КонецЕсли;
 	// В BSL-версии удаление вызывалось и без уведомления; здесь - только при нём.
@@ -185,11 +165,11 @@
 	АПИ.АдресAPI = АдресAPI;
 	// Вызов ждет 5 сек для входящего сообщения 
 	ОтветСообщение = АПИ.ПолучитьУведомление();
-	Если ОтветСообщение <> Неопределено 
-		И ОтветСообщение.body.typeWebhook = "incomingMessageReceived" 
+	Если ОтветСообщение <> Неопределено
+		И ОтветСообщение.body.typeWebhook = "incomingMessageReceived"
 		И ОтветСообщение.body.messageData.typeMessage = "documentMessage" Тогда
 			
-		Сообщить("Ссылка на файл: " + ОтветСообщение.body.messageData.fileMessageData.downloadUrl) 
+		Сообщить("Ссылка на файл: " + ОтветСообщение.body.messageData.fileMessageData.downloadUrl)
 		
 	КонецЕсли;
 	Если ОтветСообщение <> Неопределено Тогда
@@ -225,7 +205,7 @@
 	АПИ.ApiToken = ApiToken;
 	АПИ.АдресAPI = АдресAPI;
 	МассивКонтактов = АПИ.ПолучитьКонтакты();
-	Для каждого Контакт Из МассивКонтактов Цикл
+	Для Каждого Контакт Из МассивКонтактов Цикл
 		Сообщить("name: " + Контакт.name);
 		Сообщить("id: " + Контакт.id);
 		Сообщить("type: " + Контакт.type);
@@ -263,7 +243,7 @@
 	АПИ.ApiToken = ApiToken;
 	АПИ.АдресAPI = АдресAPI;
 	Ответ = АПИ.ПроверитьНаличиеWhatsApp(7900123456858);
-	Сообщить("existsWhatsapp=" + Ответ.existsWhatsapp); 
+	Сообщить("existsWhatsapp=" + Ответ.existsWhatsapp);
 КонецПроцедуры
 
 // 13. Отметить чат прочитанным.
