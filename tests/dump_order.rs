@@ -79,7 +79,7 @@ fn configuration_declares_the_contained_objects_of_format_2_9() {
 fn the_addin_template_is_of_type_addin() {
     // The packaging script writes the add-in zip as the template's Ext/Template.bin,
     // the file name the platform uses for an AddIn template as for BinaryData.
-    let src = doc_of(&sample().join("CommonTemplates/КомпонентаSDKWA.xml"));
+    let src = doc_of(&sample().join("CommonTemplates/SDKWAКомпонента.xml"));
     let doc = roxmltree::Document::parse(&src).unwrap();
     let t = doc
         .descendants()

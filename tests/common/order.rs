@@ -107,7 +107,12 @@ pub fn check(root: &Path) -> Vec<String> {
                     ));
                 }
             }
-            if let Some(req) = fact["required"].as_array() {
+            // An adopted object (an extension's own Configuration.xml too) writes
+            // only the properties the extension changes.
+            let adopted = el.children().any(|c| {
+                c.is_element() && local(c) == "ObjectBelonging" && c.text() == Some("Adopted")
+            });
+            if let (Some(req), false) = (fact["required"].as_array(), adopted) {
                 for r in req.iter().map(|v| v.as_str().unwrap()) {
                     if !kids.contains(&r) {
                         out.push(format!(
