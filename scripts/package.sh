@@ -114,8 +114,8 @@ step "1c-sample with the add-in in its template"
 dump=target/package/1c-sample
 rm -rf "$dump" && cp -r 1c-sample "$dump"
 rm -f "$dump/README.md"
-mkdir -p "$dump/CommonTemplates/КомпонентаSDKWA/Ext"
-cp target/package/SDKWA.zip "$dump/CommonTemplates/КомпонентаSDKWA/Ext/Template.bin"
+mkdir -p "$dump/CommonTemplates/SDKWAКомпонента/Ext"
+cp target/package/SDKWA.zip "$dump/CommonTemplates/SDKWAКомпонента/Ext/Template.bin"
 rm -f "target/package/1c-sample-$version.zip"
 (cd "$dump" && python3 - "$root/target/package/1c-sample-$version.zip" <<'PY'
 import os, sys, zipfile
@@ -126,3 +126,6 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
 PY
 )
 echo "assembled: $dump (Конфигурация → Загрузить конфигурацию из файлов), target/package/1c-sample-$version.zip"
+
+step "1c-extension with the add-in in its template"
+bash scripts/assemble-1c-extension.sh

@@ -21,6 +21,11 @@ if ! "$PYTHON" -c "import sdkwa" >/dev/null 2>&1; then
   # The official sdkwa client: the independent check of the sandbox's protocol.
   "$PYTHON" -m pip install -q --disable-pip-version-check sdkwa-whatsapp-api-client
 fi
+if ! "$PYTHON" -m bslfmt --version >/dev/null 2>&1; then
+  # The formatter of BSL indentation and spacing by the 1C standards: every
+  # module of the 1C sample must format unchanged (tests/sample_1c.rs).
+  "$PYTHON" -m pip install -q --disable-pip-version-check bslfmt
+fi
 export PYTHON
 
 step "cargo fmt --check"

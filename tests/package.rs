@@ -159,7 +159,7 @@ fn every_library_in_the_zip_loads_and_works() {
 #[ignore = "needs target/package/1c-sample: run scripts/package.sh first (scripts/test-all.sh does both)"]
 fn the_assembled_1c_dump_is_complete_with_the_real_zip_in_its_template() {
     let dump = root().join("target/package/1c-sample");
-    let template = dump.join("CommonTemplates/КомпонентаSDKWA/Ext/Template.bin");
+    let template = dump.join("CommonTemplates/SDKWAКомпонента/Ext/Template.bin");
     let zip = std::fs::read(root().join("target/package/SDKWA.zip")).unwrap();
     let bin = std::fs::read(&template).unwrap_or_else(|e| panic!("{}: {e}", template.display()));
     assert!(bin.len() > 1_000_000, "{} bytes", bin.len());
@@ -189,9 +189,57 @@ fn the_assembled_1c_dump_is_complete_with_the_real_zip_in_its_template() {
     let archive = root().join(format!("target/package/1c-sample-{version}.zip"));
     let mut z = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
     let mut inner = z
-        .by_name("CommonTemplates/КомпонентаSDKWA/Ext/Template.bin")
+        .by_name("CommonTemplates/SDKWAКомпонента/Ext/Template.bin")
         .expect("template in the archive");
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut inner, &mut bytes).unwrap();
     assert!(bytes == zip);
+}
+
+#[test]
+#[ignore = "needs target/package/1c-extension: run scripts/package.sh first (scripts/test-all.sh does both)"]
+fn the_assembled_extension_has_identical_copies_of_the_shared_files_and_the_real_zip() {
+    let dump = root().join("target/package/1c-extension");
+    let zip = std::fs::read(root().join("target/package/SDKWA.zip")).unwrap();
+    let template = dump.join("CommonTemplates/SDKWAКомпонента/Ext/Template.bin");
+    let bin = std::fs::read(&template).unwrap_or_else(|e| panic!("{}: {e}", template.display()));
+    assert!(bin == zip, "Template.bin is not the packed SDKWA.zip");
+    // The shared files, kept once in 1c-sample, are byte-identical in the extension.
+    let shared = common::dump::text(&root().join("1c-extension/SHARED"));
+    let mut n = 0;
+    for rel in shared
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        assert_eq!(
+            std::fs::read(root().join("1c-sample").join(rel)).unwrap(),
+            std::fs::read(dump.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}")),
+            "{rel}"
+        );
+        n += 1;
+    }
+    assert!(n >= 2, "{n} shared files");
+    // Its own files are copied unchanged, and nothing the repository keeps
+    // beside the dump (README, SHARED) leaks into it.
+    let source = root().join("1c-extension");
+    for f in common::dump::files(&source, ".xml") {
+        let rel = f.strip_prefix(&source).unwrap();
+        assert_eq!(
+            std::fs::read(&f).unwrap(),
+            std::fs::read(dump.join(rel)).unwrap()
+        );
+    }
+    assert!(!dump.join("SHARED").exists() && !dump.join("README.md").exists());
+    // The parsers see a complete extension: every listed object has its file.
+    for (kind, name) in common::dump::configuration_objects(&dump) {
+        let path = dump
+            .join(common::dump::kind_dir(&kind))
+            .join(format!("{name}.xml"));
+        assert!(path.is_file(), "{}", path.display());
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    let archive = root().join(format!("target/package/1c-extension-{version}.zip"));
+    let z = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
+    assert!(z.file_names().any(|n| n == "Configuration.xml"));
 }

@@ -434,3 +434,199 @@ fn the_webhook_service_handler_and_register_fit_together() {
         }
     }
 }
+
+#[test]
+fn no_local_name_shadows_a_global_context_name() {
+    let list =
+        dump::text(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/1c-global-context.txt"));
+    let globals: BTreeSet<String> = list
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+        .collect();
+    assert!(globals.len() > 300, "{} names", globals.len());
+    let mut found = Vec::new();
+    let mut names = 0;
+    for m in modules() {
+        for (line, name) in m.local_names() {
+            names += 1;
+            if globals.contains(&name.to_lowercase()) {
+                found.push(format!("{}:{line} {name}", m.path.display()));
+            }
+        }
+    }
+    assert!(names > 100, "only {names} local names found");
+    assert!(
+        found.is_empty(),
+        "local names that hide a global context name:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_qr_template_is_read_by_its_area_name() {
+    // The current area of a template depends on where it was last edited;
+    // the named area does not.
+    let template =
+        dump::text(&sample().join("DataProcessors/SDKWA/Templates/QRМакет/Ext/Template.xml"));
+    let doc = roxmltree::Document::parse(&template).unwrap();
+    let areas: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.is_element() && local(*n) == "namedItem")
+        .filter_map(|n| {
+            n.children()
+                .find(|c| local(*c) == "name")
+                .and_then(|c| c.text())
+        })
+        .collect();
+    let mut reads = 0;
+    for m in modules() {
+        assert!(
+            !m.source.contains("ТекущаяОбласть"),
+            "{} reads the current area",
+            m.path.display()
+        );
+        for (i, _) in m
+            .source
+            .match_indices("ПолучитьМакет(\"QRМакет\").Область(\"")
+        {
+            let rest = &m.source[i + "ПолучитьМакет(\"QRМакет\").Область(\"".len()..];
+            let name = &rest[..rest.find('"').unwrap()];
+            assert!(
+                areas.contains(&name),
+                "{}: no area {name} in QRМакет",
+                m.path.display()
+            );
+            reads += 1;
+        }
+    }
+    assert!(reads >= 1, "nothing reads the QR template");
+}
+
+/// The text of a routine of a module.
+fn routine(m: &Module, name: &str) -> String {
+    let defs = m.definitions();
+    let def = defs
+        .get(&name.to_lowercase())
+        .unwrap_or_else(|| panic!("{}: no {name}", m.path.display()));
+    let lines: Vec<&str> = m.source.lines().collect();
+    lines[def.lines.0 - 1..def.lines.1].join("\n")
+}
+
+#[test]
+fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() {
+    let m = module("HTTPServices/WhatsAppWebhook/Ext/Module.bsl");
+    // The handler's whole body is one Попытка: its own error is a handled 500.
+    let handler = routine(&m, "ВходящееУведомлениеPOST");
+    let body: Vec<&str> = handler
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(body.first(), Some(&"Попытка"), "{handler}");
+    assert!(handler.contains("ОтветТекстом(500"), "{handler}");
+    let work = routine(&m, "ОбработатьУведомление");
+    let refuse = work
+        .find("ПустаяСтрока(Токен)")
+        .expect("a check for an empty token");
+    let parse = work.find("РазобратьУведомление").unwrap();
+    assert!(
+        refuse < parse && work[refuse..parse].contains("ОтветТекстом(401"),
+        "{work}"
+    );
+    // Header names and the Bearer prefix compared case-insensitively.
+    assert!(
+        !m.source.contains("Заголовки.Получить("),
+        "a case-sensitive header lookup"
+    );
+    let header = routine(&m, "ТокенИзЗаголовка");
+    assert!(
+        header.contains("НРег(Заголовок.Ключ) = \"authorization\""),
+        "{header}"
+    );
+    assert!(
+        header.contains("НРег(Лев(Значение, 7)) = \"bearer \""),
+        "{header}"
+    );
+    // Every refusal goes to the event log.
+    assert!(routine(&m, "ЗаписатьОтказ").contains("ЗаписьЖурналаРегистрации("));
+    let refusals = m.source.matches("ЗаписатьОтказ(").count() - 1;
+    assert!(refusals >= 3, "{refusals} refusals logged");
+}
+
+#[test]
+fn client_handlers_fail_clearly_and_return_at_once_during_shutdown() {
+    let form = module("DataProcessors/SDKWA/Forms/Форма/Ext/Form/Module.bsl");
+    let on_close = routine(&form, "ПриЗакрытии");
+    let first: Vec<&str> = on_close.lines().skip(1).map(str::trim).take(4).collect();
+    assert_eq!(first[0], "Если ЗавершениеРаботы Тогда", "{on_close}");
+    assert!(first.contains(&"Возврат;"), "{on_close}");
+
+    let client = module("CommonModules/SDKWAКлиент/Ext/Module.bsl");
+    assert!(routine(&client, "ПослеПодключения").contains("ТекстОшибкиПодключения()"));
+    let shared = module("CommonModules/SDKWAКлиентСервер/Ext/Module.bsl");
+    let text = routine(&shared, "ТекстОшибкиПодключения");
+    for words in [
+        "безопасном режиме",
+        "профиле безопасности",
+        "safe mode",
+        "security profile",
+    ] {
+        assert!(
+            text.contains(words),
+            "the attach error does not mention {words}"
+        );
+    }
+    // ПрочитатьОтвет: the caller chooses Структура or Соответствие; the answer's
+    // keys never switch the kind.
+    let read = routine(&shared, "ПрочитатьОтвет");
+    assert!(
+        read.contains("ПрочитатьТекстJSON(ТекстJSON, ВСоответствие)"),
+        "{read}"
+    );
+    assert!(
+        !read.contains("ПрочитатьТекстJSON(ТекстJSON, Истина)"),
+        "{read}"
+    );
+}
+
+#[test]
+fn every_bsl_module_formats_unchanged_with_bslfmt() {
+    // bslfmt (PyPI) formats BSL indentation and spacing by the 1C standards;
+    // scripts/test-all.sh installs it.
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let available = std::process::Command::new(&python)
+        .args(["-m", "bslfmt", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("SKIPPED: bslfmt is not installed ({python} -m pip install bslfmt; scripts/test-all.sh does it)");
+        return;
+    }
+    let check = |files: &[PathBuf]| {
+        std::process::Command::new(&python)
+            .args(["-m", "bslfmt", "--check", "--diff", "--"])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    let files = dump::files(&sample(), ".bsl");
+    let out = check(&files);
+    assert!(
+        out.status.success(),
+        "modules bslfmt would change:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The check notices a badly indented module.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.bsl");
+    std::fs::write(
+        &bad,
+        "Процедура А()\nЕсли Истина Тогда\nВозврат;\nКонецЕсли;\nКонецПроцедуры\n",
+    )
+    .unwrap();
+    assert!(!check(&[bad]).status.success());
+}

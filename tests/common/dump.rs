@@ -136,6 +136,40 @@ impl Module {
         out
     }
 
+    /// Names a routine introduces: (line, name) of every parameter, `Перем`
+    /// declaration, assignment to a bare identifier and loop variable.
+    pub fn local_names(&self) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        self.walk(|n| {
+            let mut push = |id: tree_sitter::Node| {
+                if id.kind() == "identifier" {
+                    out.push((id.start_position().row + 1, self.node_text(id).to_string()));
+                }
+            };
+            match n.kind() {
+                "parameter" => push(n.child_by_field_name("name").unwrap()),
+                "assignment_statement" => push(n.child_by_field_name("left").unwrap()),
+                "var_statement" => {
+                    let mut c = n.walk();
+                    for id in n.children_by_field_name("var_name", &mut c) {
+                        push(id);
+                    }
+                }
+                "variable_spec" | "for_each_statement" | "for_statement" => {
+                    if let Some(id) = n
+                        .named_children(&mut n.walk())
+                        .find(|c| c.kind() == "identifier")
+                    {
+                        push(id);
+                    }
+                }
+                _ => {}
+            }
+        });
+        out.sort();
+        out
+    }
+
     /// Calls and property accesses on a variable named one of `receivers`
     /// (case-insensitive): (line, member name, Some(argument count) for a call).
     pub fn member_uses(&self, receivers: &[&str]) -> Vec<(usize, String, Option<usize>)> {
@@ -204,6 +238,7 @@ pub fn kind_dir(kind: &str) -> &'static str {
         "Constant" => "Constants",
         "DataProcessor" => "DataProcessors",
         "InformationRegister" => "InformationRegisters",
+        "Role" => "Roles",
         other => panic!("object kind {other} is not used by the sample; add its folder"),
     }
 }

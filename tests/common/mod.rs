@@ -3,6 +3,7 @@
 
 pub mod dump;
 pub mod host;
+pub mod order;
 
 use std::time::Duration;
 

@@ -1,0 +1,156 @@
+//! The configuration extension (`1c-extension/`, a Designer XML dump): it
+//! declares its purpose, name prefix and compatibility, borrows no object of
+//! the configuration it extends (only the language, which every extension
+//! adopts), is written the way the platform writes dumps, and keeps no second
+//! copy of what it shares with `1c-sample/` (assembled by
+//! `scripts/assemble-1c-extension.sh`; `tests/package.rs` checks the copies).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::dump::{self, local};
+use common::order;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn extension() -> PathBuf {
+    repo().join("1c-extension")
+}
+
+/// The paths `1c-extension/SHARED` lists.
+fn shared() -> Vec<String> {
+    dump::text(&extension().join("SHARED"))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The shared files that also exist under `ext` (there must be none).
+fn second_copies(ext: &Path) -> Vec<String> {
+    shared()
+        .into_iter()
+        .filter(|rel| ext.join(rel).exists())
+        .collect()
+}
+
+fn property<'a>(doc: &'a roxmltree::Document, name: &str) -> Option<&'a str> {
+    doc.descendants()
+        .find(|n| n.is_element() && local(*n) == name)
+        .and_then(|n| n.text())
+}
+
+#[test]
+fn the_extension_is_written_as_the_platform_writes_dumps() {
+    let findings = order::check(&extension());
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+    for path in dump::files(&extension(), ".xml") {
+        roxmltree::Document::parse(&dump::text(&path))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
+
+#[test]
+fn the_extension_declares_purpose_prefix_and_compatibility_and_borrows_nothing() {
+    let root = extension();
+    let src = dump::text(&root.join("Configuration.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    assert_eq!(doc.root_element().attribute("version"), Some("2.9"));
+    assert_eq!(
+        property(&doc, "ConfigurationExtensionPurpose"),
+        Some("AddOn")
+    );
+    assert_eq!(
+        property(&doc, "ConfigurationExtensionCompatibilityMode"),
+        Some("Version8_3_16")
+    );
+    assert_eq!(property(&doc, "CompatibilityMode"), Some("Version8_3_16"));
+    // Mapping by names: the ids of a typical configuration's objects are unknown here.
+    assert_eq!(
+        property(&doc, "KeepMappingToExtendedConfigurationObjectsByIDs"),
+        Some("false")
+    );
+    let prefix = property(&doc, "NamePrefix").expect("a name prefix");
+    assert!(!prefix.is_empty());
+
+    let objects = dump::configuration_objects(&root);
+    assert!(objects.len() >= 4, "{objects:?}");
+    for (kind, name) in &objects {
+        let path = root.join(dump::kind_dir(kind)).join(format!("{name}.xml"));
+        let src = dump::text(&path);
+        let doc = roxmltree::Document::parse(&src).unwrap();
+        let object = doc.root_element().first_element_child().unwrap();
+        assert_eq!(local(object), kind, "{}", path.display());
+        assert_eq!(
+            property(&doc, "Name"),
+            Some(name.as_str()),
+            "{}",
+            path.display()
+        );
+        let adopted = property(&doc, "ObjectBelonging") == Some("Adopted");
+        if kind == "Language" {
+            // Every extension adopts the configuration's language.
+            assert!(adopted, "{name}");
+        } else {
+            assert!(!adopted, "{kind}.{name} is borrowed from the configuration");
+            assert!(
+                name.starts_with(prefix),
+                "{kind}.{name} lacks the prefix {prefix}"
+            );
+        }
+    }
+}
+
+#[test]
+fn shared_files_live_once_in_the_sample_and_cover_the_extensions_modules() {
+    let (ext, sample) = (extension(), repo().join("1c-sample"));
+    let shared = shared();
+    assert!(!shared.is_empty());
+    for rel in &shared {
+        assert!(sample.join(rel).is_file(), "1c-sample/{rel} is missing");
+    }
+    let copies = second_copies(&ext);
+    assert!(
+        copies.is_empty(),
+        "second copies in 1c-extension (they are assembled from 1c-sample): {copies:?}"
+    );
+    // Every common module of the extension gets its code from the shared list.
+    for (kind, name) in dump::configuration_objects(&ext) {
+        if kind == "CommonModule" {
+            let rel = format!("CommonModules/{name}/Ext/Module.bsl");
+            assert!(shared.contains(&rel), "{rel} is not in SHARED");
+        }
+    }
+    // What the shared code names exists in both dumps: the add-in's template.
+    for rel in &shared {
+        let text = dump::text(&sample.join(rel));
+        for (i, _) in text.match_indices("\"ОбщийМакет.") {
+            let rest = &text[i + "\"ОбщийМакет.".len()..];
+            let name = &rest[..rest.find('"').unwrap()];
+            for root in [&ext, &sample] {
+                assert!(
+                    dump::configuration_objects(root)
+                        .contains(&("CommonTemplate".to_string(), name.to_string())),
+                    "{rel} names the template {name}, absent from {}",
+                    root.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_file_in_the_extension_that_copies_a_shared_one_is_noticed() {
+    // The check above must be able to fail: a temporary dump holding a second
+    // copy of a shared module.
+    let dir = tempfile::tempdir().unwrap();
+    let rel = &shared()[0];
+    let copy = dir.path().join(rel);
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::copy(repo().join("1c-sample").join(rel), &copy).unwrap();
+    assert_eq!(second_copies(dir.path()), vec![rel.to_string()]);
+}
