@@ -155,8 +155,8 @@ impl Client {
             return Err(Error::new(
                 ErrorKind::Validation,
                 Text::new(
-                    "No QR code: the instance is already authorized (its account is linked; to link another, log the instance out first: logout)",
-                    "QR-код не получен: инстанс уже авторизован (аккаунт привязан; чтобы привязать другой, сначала разлогиньте инстанс: logout)",
+                    "No QR code: the instance is already authorized (the service answered alreadyLogged: its account is linked; to link another, log the instance out first with logout)",
+                    "QR-код не получен: инстанс уже авторизован (сервис ответил alreadyLogged: аккаунт привязан; чтобы привязать другой, сначала разлогиньте инстанс методом logout)",
                 ),
             )
             .with_method("qr"));
