@@ -1008,3 +1008,30 @@ fn qr_image_on_a_linked_instance_says_so() {
     assert_eq!(last["kind"], "validation");
     assert!(fail_text(&out[3]).contains("the instance is already authorized"));
 }
+
+#[test]
+fn the_1c_guide_quotes_the_real_texts() {
+    let sb = common::sandbox();
+    let out = script(
+        &sb,
+        "set\tПрокси\ts:ftp://x\ncall\tПолучитьQRКартинку\n\
+         locale\ten_US\nset\tProxy\ts:ftp://x\ncall\tGetQRImage\n",
+    );
+    // Line breaks of the Markdown source do not count.
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/1c.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for i in [0, 3] {
+        let text = fail_text(&out[i]);
+        assert!(guide.contains(text), "docs/1c.md quotes «{text}»");
+    }
+    for (i, words) in [
+        (1, "QR-код не получен: инстанс уже авторизован"),
+        (4, "No QR code: the instance is already authorized"),
+    ] {
+        assert!(fail_text(&out[i]).contains(words), "{:?}", out[i]);
+        assert!(guide.contains(words), "docs/1c.md says «{words}»");
+    }
+}
