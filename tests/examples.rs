@@ -100,8 +100,34 @@ fn the_c_example_compiles_and_runs_against_the_sandbox() {
     let lib_dir = lib.parent().unwrap();
     let out = tempfile::tempdir().unwrap();
     let exe = out.path().join("send_and_receive");
+    // The build line docs/c-and-rust.md gives, as written (the library
+    // directory and the output path substituted).
+    let doc = read("docs/c-and-rust.md");
+    let start = doc
+        .find("cc -std=c99")
+        .expect("docs/c-and-rust.md shows the build line");
+    let line = doc[start..]
+        .split_once("-o send_and_receive")
+        .expect("the build line names its output")
+        .0
+        .replace("\\\n", " ")
+        .replace("target/release", &lib_dir.display().to_string())
+        .replace("$PWD/", "");
+    let doc_exe = out.path().join("from-the-docs");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{line} -o '{}'", doc_exe.display()))
+        .current_dir(ROOT)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the build line of docs/c-and-rust.md works: {line}"
+    );
+    let run = Command::new(&doc_exe).arg(sb.url()).output().unwrap();
+    assert!(run.status.success(), "{run:?}");
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    // The build line of the file's own comment, with warnings as errors.
+    // Strictly: warnings are errors.
     let status = Command::new(&cc)
         .args(["-std=c99", "-Wall", "-Wextra", "-Werror"])
         .arg(format!("-I{ROOT}/include"))
