@@ -197,8 +197,13 @@ pub fn send_file_by_upload(c: &mut Component, call: &Call) -> R {
     // The service needs the name's extension to pick the message type and
     // answers 400 without it: refuse before any request when it cannot be
     // taken from the path (ДвоичныеДанные, or a path without an extension).
+    // A path that is not a regular file (missing, a directory, a device)
+    // passes here: reading it gives the more useful error, naming the path.
     let from_path = match &call.args[1] {
-        Arg::Str(p) => std::path::Path::new(p.trim()).extension().is_some(),
+        Arg::Str(p) => {
+            let path = std::path::Path::new(p.trim());
+            path.extension().is_some() || !path.is_file()
+        }
         _ => false,
     };
     if name.is_empty() && !from_path {
