@@ -69,8 +69,9 @@ extern "C" {
 // Creates a client from a JSON configuration: `idInstance`, `apiToken`
 // (required), `apiUrl`, `messenger`, `timeoutSeconds`,
 // `connectTimeoutSeconds`, `userId`, `userToken`, `proxy`, `caFile`,
-// `maxRetries`, `maxResponseBytes`, `language` (`"en"`/`"ru"`, for error
-// texts). Returns NULL on error; [`sdkwa_last_error`] says why.
+// `maxRetries`, `maxResponseBytes`, `language` (`"en"`, the default, or
+// `"ru"`, or a locale such as `"ru_RU"`, for error texts; any other value
+// is refused). Returns NULL on error; [`sdkwa_last_error`] says why.
 //
 // # Safety
 // `config_json` is NULL or a NUL-terminated string.
@@ -137,7 +138,8 @@ SdkwaResult sdkwa_send_file_by_upload(const struct SdkwaClient *client,
                                       const char *caption,
                                       char **out_json);
 
-// `receiveNotification`, waiting up to `wait_seconds` (≤ 60). `*out_json`
+// `receiveNotification`, waiting up to `wait_seconds` (0–60; more is
+// `SDKWA_ERR_INVALID_ARGUMENT`, not a shorter wait). `*out_json`
 // is `null` when nothing came. Delete what you processed with
 // [`sdkwa_delete_notification`]; until then it is received again.
 //

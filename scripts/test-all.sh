@@ -8,11 +8,13 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "prerequisites"
 PYTHON=${PYTHON:-python3}
-# C and C++ compilers (the C ABI program, the 1C host emulator) and valgrind.
+# C and C++ compilers (the C ABI program, the 1C host emulator), valgrind, curl.
 missing=()
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+# The sandbox guide's curl session is run as written (tests/sandbox_docs.rs).
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

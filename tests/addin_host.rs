@@ -678,8 +678,9 @@ fn properties_round_trip_and_reject_bad_values() {
     assert_eq!(out[18][1], "fail");
     assert_eq!(out[19][1], "fail", "ПоследняяОшибка is read-only");
     assert_eq!(out[20][2], format!("s:{}", sdkwa1c::VERSION));
-    assert_eq!(out[22][1], "fail");
-    assert!(out[22][2].contains("proxy"), "{:?}", out[22]);
+    assert_eq!(out[21][1], "fail", "a bad proxy is refused when assigned");
+    assert!(out[21][2].contains("Прокси"), "{:?}", out[21]);
+    assert_eq!(out[22][1], "ok", "the refused value was not kept");
     assert_eq!(out[24][1], "ok", "a corrected setting takes effect at once");
 }
 
@@ -1027,4 +1028,173 @@ fn contract_methods_through_the_host() {
         .iter()
         .filter(|r| r["method"] == "createApp")
         .all(|r| r["messenger"] == "telegram"));
+/// The script's result lines that failed, with the text 1C shows.
+fn fail_text(line: &Line) -> &str {
+    assert_eq!(line[1], "fail", "{line:?}");
+    line[2].strip_prefix("1006|SDKWA|").unwrap_or(&line[2])
+}
+
+#[test]
+fn bad_addresses_are_refused_when_assigned_naming_the_property() {
+    let sb = common::sandbox();
+    let out = script(
+        &sb,
+        "set\tПрокси\ts:ftp://x\nget\tПрокси\n\
+         set\tАдресAPI\ts:not a url\nget\tАдресAPI\n\
+         set\tApiUrl\ts:http://\n\
+         locale\ten_US\nset\tProxy\ts:ftp://x\nset\tApiUrl\ts:not a url\n\
+         call\tGetStateInstance\n\
+         set\tProxy\ts:socks5://127.0.0.1:1080\nset\tProxy\ts:\nset\tApiUrl\ts:\nget\tApiUrl\n",
+    );
+    let t = fail_text(&out[0]);
+    assert!(
+        t.contains("«Прокси/Proxy»") && t.contains("socks5://"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("ftp://x"),
+        "a proxy address may hold a password: {t}"
+    );
+    assert_eq!(out[1][2], "s:", "the refused proxy was not kept");
+    let t = fail_text(&out[2]);
+    assert!(
+        t.contains("«АдресAPI/ApiUrl»") && t.contains("not a url"),
+        "{t}"
+    );
+    assert_eq!(
+        out[3][2],
+        format!("s:{}", sb.url()),
+        "the old address stays"
+    );
+    fail_text(&out[4]);
+    assert!(fail_text(&out[6]).starts_with("Invalid parameter 'Прокси/Proxy'"));
+    assert!(fail_text(&out[7]).starts_with("Invalid parameter 'АдресAPI/ApiUrl'"));
+    assert_eq!(out[8][1], "ok", "the client still works: {:?}", out[8]);
+    assert_eq!(out[9][1], "ok");
+    assert_eq!(
+        out[12][2], "s:https://api.sdkwa.pro",
+        "empty = the default address"
+    );
+}
+
+#[test]
+fn silent_adjustments_are_refused() {
+    let sb = common::sandbox();
+    let out = script(
+        &sb,
+        "set\tТаймаут\tr:2.5\nget\tТаймаут\nset\tТаймаут\ts:0.4\nset\tТаймаут\tr:7\nget\tТаймаут\n\
+         call\tПолучитьУведомление\ti:61\ncall\tПолучитьУведомление\ti:-1\n\
+         call\tПолучитьУведомление\tr:1.5\ncall\tПолучитьУведомление\ti:0\n\
+         locale\ten_US\ncall\tReceiveNotification\ti:61\n",
+    );
+    let t = fail_text(&out[0]);
+    assert!(t.contains("Таймаут") && t.contains("целое"), "{t}");
+    assert_eq!(out[1][2], "i:5", "a refused value changes nothing");
+    fail_text(&out[2]);
+    assert_eq!(out[4][2], "i:7");
+    let t = fail_text(&out[5]);
+    assert!(
+        t.contains("ПолучитьУведомление: параметр 1 «СекундОжидания»") && t.contains("0..60"),
+        "{t}"
+    );
+    fail_text(&out[6]);
+    fail_text(&out[7]);
+    assert_eq!(out[8][1..], ["ok", "s:"], "0 = do not wait");
+    let t = fail_text(&out[10]);
+    assert!(t.contains("ReceiveNotification: parameter 1"), "{t}");
+    assert_eq!(
+        sb.requests()
+            .iter()
+            .filter(|r| r["method"] == "receiveNotification")
+            .count(),
+        1,
+        "only the accepted wait reached the service"
+    );
+}
+
+#[test]
+fn upload_without_a_derivable_name_is_refused_before_any_request() {
+    let sb = common::sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("report");
+    std::fs::write(&bare, b"hello").unwrap();
+    let named = dir.path().join("report.txt");
+    std::fs::write(&named, b"hello").unwrap();
+    let out = script(
+        &sb,
+        &format!(
+            "call\tОтправитьВидеоАудиоИзображениеДокумент\ts:79001234567\tx:48656c6c6f\n\
+             call\tОтправитьВидеоАудиоИзображениеДокумент\ts:79001234567\ts:{bare}\n\
+             locale\ten_US\ncall\tSendFileByUpload\ts:79001234567\tx:48656c6c6f\n\
+             call\tSendFileByUpload\ts:79001234567\ts:{bare}\ts:report.txt\n\
+             call\tSendFileByUpload\ts:79001234567\ts:{named}\n",
+            bare = bare.display(),
+            named = named.display()
+        ),
+    );
+    let t = fail_text(&out[0]);
+    assert!(
+        t.contains("параметр 3 «ИмяФайла» обязателен") && t.contains("ДвоичнымиДанными"),
+        "{t}"
+    );
+    assert!(fail_text(&out[1]).contains("«ИмяФайла»"));
+    assert!(fail_text(&out[3]).contains("SendFileByUpload: parameter 3 'FileName' is required"));
+    assert_eq!(
+        sb.requests()
+            .iter()
+            .filter(|r| r["method"] == "sendFileByUpload")
+            .count(),
+        2,
+        "only the two calls with a name reached the service"
+    );
+    assert!(json(&out[4])["urlFile"]
+        .as_str()
+        .unwrap()
+        .ends_with("/report.txt"));
+    assert!(json(&out[5])["urlFile"]
+        .as_str()
+        .unwrap()
+        .ends_with("/report.txt"));
+}
+
+#[test]
+fn qr_image_on_a_linked_instance_says_so() {
+    let sb = common::sandbox();
+    let out = script(
+        &sb,
+        "call\tПолучитьQRКартинку\nget\tПоследняяОшибка\nlocale\ten_US\ncall\tGetQRImage\n",
+    );
+    let t = fail_text(&out[0]);
+    assert!(t.contains("инстанс уже авторизован"), "{t}");
+    let last: serde_json::Value =
+        serde_json::from_str(out[1][2].strip_prefix("s:").unwrap()).unwrap();
+    assert_eq!(last["kind"], "validation");
+    assert!(fail_text(&out[3]).contains("the instance is already authorized"));
+}
+
+#[test]
+fn the_1c_guide_quotes_the_real_texts() {
+    let sb = common::sandbox();
+    let out = script(
+        &sb,
+        "set\tПрокси\ts:ftp://x\ncall\tПолучитьQRКартинку\n\
+         locale\ten_US\nset\tProxy\ts:ftp://x\ncall\tGetQRImage\n",
+    );
+    // Line breaks of the Markdown source do not count.
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/1c.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for i in [0, 3] {
+        let text = fail_text(&out[i]);
+        assert!(guide.contains(text), "docs/1c.md quotes «{text}»");
+    }
+    for (i, words) in [
+        (1, "QR-код не получен: инстанс уже авторизован"),
+        (4, "No QR code: the instance is already authorized"),
+    ] {
+        assert!(fail_text(&out[i]).contains(words), "{:?}", out[i]);
+        assert!(guide.contains(words), "docs/1c.md says «{words}»");
+    }
 }

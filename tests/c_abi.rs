@@ -464,5 +464,48 @@ fn downloads_come_back_as_bytes() {
     );
     // SAFETY: NULL bytes are a no-op.
     unsafe { abi.sym::<BytesFreeFn>("sdkwa_bytes_free")(ptr::null_mut(), 0) };
+#[test]
+fn no_silent_adjustments_language_and_wait() {
+    let sb = common::sandbox();
+    let abi = Abi::load();
+    let base = format!(
+        r#""idInstance":"{DEFAULT_ID}","apiToken":"{}","apiUrl":"{}""#,
+        sdkwa1c::sandbox::DEFAULT_TOKEN,
+        sb.url()
+    );
+    // A language the texts do not exist in is refused, not taken for English.
+    for bad in [r#""de""#, r#""""#, "1"] {
+        assert!(
+            abi.new_client(&format!(r#"{{{base},"language":{bad}}}"#))
+                .is_null(),
+            "language {bad}"
+        );
+        assert!(
+            abi.last_error().contains("'language'"),
+            "{}",
+            abi.last_error()
+        );
+    }
+    for good in ["en", "ru", "ru_RU", "en-US", "RU"] {
+        let c = abi.new_client(&format!(r#"{{{base},"language":"{good}"}}"#));
+        assert!(!c.is_null(), "{good}: {}", abi.last_error());
+        abi.free_client(c);
+    }
+    let c = abi.new_client(&format!("{{{base}}}"));
+    assert!(!c.is_null(), "no language = English");
+    // A wait over the service's 60 s is refused before any request.
+    let mut out = ptr::null_mut();
+    // SAFETY: a live client and an output pointer, as the header requires.
+    let code = unsafe { abi.sym::<ReceiveFn>("sdkwa_receive_notification")(c, 61, &mut out) };
+    assert_eq!(code, 1, "SDKWA_ERR_INVALID_ARGUMENT");
+    let e: Value = serde_json::from_str(&abi.take(out)).unwrap();
+    assert!(
+        e["message"].as_str().unwrap().contains("wait_seconds"),
+        "{e}"
+    );
+    assert!(!sb
+        .requests()
+        .iter()
+        .any(|r| r["method"] == "receiveNotification"));
     abi.free_client(c);
 }

@@ -43,9 +43,12 @@ pub fn get_url(c: &Component) -> Ret {
 }
 pub fn set_url(c: &mut Component, a: &Arg) -> Result<(), Error> {
     let url = text_prop(a, "ApiUrl")?;
+    // Checked now, with the core's rule, so the error names the property
+    // being assigned rather than `apiUrl` at the next call.
     c.settings.url = if url.is_empty() {
         crate::api::config::DEFAULT_API_URL.to_string()
     } else {
+        crate::api::config::check_api_url(&url, "АдресAPI/ApiUrl")?;
         url
     };
     c.settings_changed();
@@ -85,14 +88,16 @@ pub fn set_timeout(c: &mut Component, a: &Arg) -> Result<(), Error> {
         Arg::Str(s) => s.trim().parse().unwrap_or(-1.0),
         _ => -1.0,
     };
-    if !(1.0..=3600.0).contains(&secs) {
+    // A fraction is refused rather than rounded: 0.4 would otherwise become
+    // 0 and 2.5 become 3 without the developer knowing.
+    if !(1.0..=3600.0).contains(&secs) || secs.fract() != 0.0 {
         return Err(messages::bad_property(
-            "Timeout",
-            "a number of seconds from 1 to 3600",
-            "число секунд от 1 до 3600",
+            "Таймаут/Timeout",
+            "a whole number of seconds from 1 to 3600",
+            "целое число секунд от 1 до 3600",
         ));
     }
-    c.settings.timeout = secs.round() as u32;
+    c.settings.timeout = secs as u32;
     c.settings_changed();
     Ok(())
 }
@@ -100,7 +105,12 @@ pub fn get_proxy(c: &Component) -> Ret {
     Ret::Str(c.settings.proxy.clone())
 }
 pub fn set_proxy(c: &mut Component, a: &Arg) -> Result<(), Error> {
-    c.settings.proxy = text_prop(a, "Proxy")?;
+    let proxy = text_prop(a, "Proxy")?;
+    // Empty means "no proxy"; anything else is checked now, as АдресAPI is.
+    if !proxy.is_empty() {
+        crate::api::config::check_proxy(&proxy, "Прокси/Proxy")?;
+    }
+    c.settings.proxy = proxy;
     c.settings_changed();
     Ok(())
 }
@@ -181,6 +191,25 @@ pub fn send_to_group(c: &mut Component, call: &Call) -> R {
 
 pub fn send_file_by_upload(c: &mut Component, call: &Call) -> R {
     let name = call.text(2)?;
+    // The service needs the name's extension to pick the message type and
+    // answers 400 without it: refuse before any request when it cannot be
+    // taken from the path (ДвоичныеДанные, or a path without an extension).
+    // A path that is not a regular file (missing, a directory, a device)
+    // passes here: reading it gives the more useful error, naming the path.
+    let from_path = match &call.args[1] {
+        Arg::Str(p) => {
+            let path = std::path::Path::new(p.trim());
+            path.extension().is_some() || !path.is_file()
+        }
+        _ => false,
+    };
+    if name.is_empty() && !from_path {
+        return Err(messages::file_name_required(
+            call.method_name(),
+            3,
+            &call.method.params[2].text(),
+        ));
+    }
     let file = call.file(1, if name.is_empty() { "file" } else { &name })?;
     let mut p = Map::new();
     p.insert("chatId".into(), call.json(0)?);
@@ -243,7 +272,19 @@ pub fn download_file(c: &mut Component, call: &Call) -> R {
 }
 
 pub fn receive_notification(c: &mut Component, call: &Call) -> R {
-    let wait = call.json(0)?.as_i64().unwrap_or(5).clamp(0, 60) as u64;
+    // The service waits at most 60 s: a longer wait is refused, not cut short silently.
+    let max = crate::api::MAX_RECEIVE_WAIT_SECS;
+    let wait = match call.json(0)?.as_i64() {
+        Some(w) if (0..=max as i64).contains(&w) => w as u64,
+        _ => {
+            return Err(messages::out_of_range(
+                call.method_name(),
+                1,
+                &call.method.params[0].text(),
+                &format!("0..{max}"),
+            ))
+        }
+    };
     let text = c
         .client()?
         .receive_notification_text(Duration::from_secs(wait))?;

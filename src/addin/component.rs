@@ -257,6 +257,14 @@ impl Call<'_> {
         }
     }
 
+    /// The method's name in the user's language.
+    pub fn method_name(&self) -> &'static str {
+        match self.lang {
+            Lang::Ru => self.method.ru,
+            Lang::En => self.method.en,
+        }
+    }
+
     fn param(&self, i: usize) -> &Param {
         &self.method.params[i]
     }

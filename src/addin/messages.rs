@@ -55,6 +55,40 @@ pub fn not_whole(method: &str, n: usize, param: &Text, value: f64) -> Error {
     )
 }
 
+/// A number outside the range a parameter accepts.
+pub fn out_of_range(method: &str, n: usize, param: &Text, range: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidArgument,
+        Text::new(
+            format!(
+                "{method}: parameter {n} '{}' must be a whole number from {range}",
+                param.en
+            ),
+            format!(
+                "{method}: параметр {n} «{}» должен быть целым числом из диапазона {range}",
+                param.ru
+            ),
+        ),
+    )
+}
+
+/// A file name that cannot be taken from the file itself.
+pub fn file_name_required(method: &str, n: usize, param: &Text) -> Error {
+    Error::new(
+        ErrorKind::InvalidArgument,
+        Text::new(
+            format!(
+                "{method}: parameter {n} '{}' is required when the file is BinaryData or a path without an extension (the service picks the message type by the name's extension)",
+                param.en
+            ),
+            format!(
+                "{method}: параметр {n} «{}» обязателен, когда файл передан ДвоичнымиДанными или путём без расширения (по расширению имени сервис определяет тип сообщения)",
+                param.ru
+            ),
+        ),
+    )
+}
+
 /// A value a property does not accept.
 pub fn bad_property(name: &str, expected_en: &str, expected_ru: &str) -> Error {
     Error::new(

@@ -127,25 +127,9 @@ impl Config {
                 "токен содержит управляющие символы (скопирован с переводом строки?)",
             ));
         }
-        let url = self.api_url.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
-            return Err(Error::invalid_argument(
-                "apiUrl",
-                &format!("expected an address like {DEFAULT_API_URL}, got \"{url}\""),
-                &format!("ожидается адрес вида {DEFAULT_API_URL}, получено \"{url}\""),
-            ));
-        }
+        check_api_url(&self.api_url, "apiUrl")?;
         if let Some(p) = &self.proxy {
-            let ok = ["http://", "https://", "socks5://", "socks5h://"]
-                .iter()
-                .any(|s| p.starts_with(s));
-            if !ok {
-                return Err(Error::invalid_argument(
-                    "proxy",
-                    &format!("expected http://host:port or socks5://host:port, got \"{p}\""),
-                    &format!("ожидается http://хост:порт или socks5://хост:порт, получено \"{p}\""),
-                ));
-            }
+            check_proxy(p, "proxy")?;
         }
         if self.timeout.is_zero() {
             return Err(Error::invalid_argument(
@@ -215,6 +199,43 @@ impl Config {
         }
         Ok(cfg)
     }
+}
+
+/// Checks a service address (`apiUrl`): `http://` or `https://` with a host.
+/// `param` names it in the error, so the add-in can name its property
+/// (`АдресAPI`) when the value is assigned rather than at the next call.
+pub fn check_api_url(url: &str, param: &str) -> Result<()> {
+    let url = url.trim();
+    let parsed = reqwest::Url::parse(url).ok();
+    let ok = parsed.is_some_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if !ok {
+        return Err(Error::invalid_argument(
+            param,
+            &format!("expected an address like {DEFAULT_API_URL}, got \"{url}\""),
+            &format!("ожидается адрес вида {DEFAULT_API_URL}, получено \"{url}\""),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a proxy address (`proxy`): `http://`, `https://`, `socks5://` or
+/// `socks5h://`; `param` names it in the error. The text never repeats the
+/// value: a proxy address may carry a password.
+pub fn check_proxy(proxy: &str, param: &str) -> Result<()> {
+    let ok = ["http://", "https://", "socks5://", "socks5h://"]
+        .iter()
+        .any(|s| proxy.starts_with(s))
+        && reqwest::Url::parse(proxy).is_ok_and(|u| u.host_str().is_some());
+    if !ok {
+        return Err(Error::invalid_argument(
+            param,
+            "expected http://host:port or socks5://host:port",
+            "ожидается http://хост:порт или socks5://хост:порт",
+        ));
+    }
+    Ok(())
 }
 
 /// A string field; numbers are accepted too (an id typed as a number).

@@ -23,6 +23,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use file::FileSource;
 pub use lang::{Lang, Text};
 pub use methods::*;
+pub use params::MAX_RECEIVE_WAIT_SECS;
 pub use params::{list_from_text, params_from_text};
 pub use registry::{HttpMethod, Op};
 pub use secret::Secret;

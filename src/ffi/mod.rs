@@ -38,18 +38,38 @@ fn parse_config(text: &str) -> Result<(Config, Lang), Error> {
             ))
         }
     };
+    // Only the two languages the texts exist in: a "de" silently falling
+    // back to English would look like a bug in the caller's locale handling.
     let lang = match map.remove("language") {
-        Some(Value::String(l)) => Lang::from_locale(&l),
-        _ => Lang::En,
+        None | Some(Value::Null) => Lang::En,
+        Some(Value::String(l)) => {
+            // "ru", "ru_RU", "en-US": the language part decides.
+            let code = l.trim().to_ascii_lowercase();
+            match code.split(['_', '-', '.']).next() {
+                Some("en") => Lang::En,
+                Some("ru") => Lang::Ru,
+                _ => return Err(bad_language()),
+            }
+        }
+        Some(_) => return Err(bad_language()),
     };
     Ok((Config::from_json(&Value::Object(map).to_string())?, lang))
+}
+
+fn bad_language() -> Error {
+    Error::invalid_argument(
+        "language",
+        "expected \"en\" or \"ru\" (or a locale such as \"ru_RU\")",
+        "ожидается \"en\" или \"ru\" (или локаль вида \"ru_RU\")",
+    )
 }
 
 /// Creates a client from a JSON configuration: `idInstance`, `apiToken`
 /// (required), `apiUrl`, `messenger`, `timeoutSeconds`,
 /// `connectTimeoutSeconds`, `userId`, `userToken`, `proxy`, `caFile`,
-/// `maxRetries`, `maxResponseBytes`, `language` (`"en"`/`"ru"`, for error
-/// texts). Returns NULL on error; [`sdkwa_last_error`] says why.
+/// `maxRetries`, `maxResponseBytes`, `language` (`"en"`, the default, or
+/// `"ru"`, or a locale such as `"ru_RU"`, for error texts; any other value
+/// is refused). Returns NULL on error; [`sdkwa_last_error`] says why.
 ///
 /// # Safety
 /// `config_json` is NULL or a NUL-terminated string.
@@ -248,7 +268,8 @@ pub unsafe extern "C" fn sdkwa_send_file_by_upload(
     }
 }
 
-/// `receiveNotification`, waiting up to `wait_seconds` (≤ 60). `*out_json`
+/// `receiveNotification`, waiting up to `wait_seconds` (0–60; more is
+/// `SDKWA_ERR_INVALID_ARGUMENT`, not a shorter wait). `*out_json`
 /// is `null` when nothing came. Delete what you processed with
 /// [`sdkwa_delete_notification`]; until then it is received again.
 ///
@@ -263,6 +284,14 @@ pub unsafe extern "C" fn sdkwa_receive_notification(
     // SAFETY: all pointers forwarded under this function's contract.
     unsafe {
         with_client(client, out_json, |c| {
+            // Refused rather than cut to 60 s without a word (the add-in does the same).
+            if u64::from(wait_seconds) > crate::api::MAX_RECEIVE_WAIT_SECS {
+                return Err(Error::invalid_argument(
+                    "wait_seconds",
+                    "expected whole seconds from 0 to 60",
+                    "ожидается целое число секунд от 0 до 60",
+                ));
+            }
             c.client
                 .receive_notification_text(Duration::from_secs(u64::from(wait_seconds)))
         })

@@ -50,21 +50,38 @@ pub fn add_instance(s: &Shared, id: &str, token: &str, authorized: bool, echo: b
     super::account::adopt(s, id);
 }
 
-/// Delivers an incoming message from `chat`: a text, or a file when
-/// `file_name` is given (content base64 in `content`). Returns
+/// The sender of an incoming message: `chatId` in any form the client
+/// accepts (`79001234567`, `+7 900 …`, `…@c.us`), default `79001234567@c.us`.
+fn sender(m: &Map<String, Value>) -> Result<String, ApiError> {
+    let chat = match m.get("chatId") {
+        None | Some(Value::Null) => "79001234567@c.us".to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(_) => return Err(bad("chatId must be a phone number or a chat id")),
+    };
+    crate::api::chat::chat_id(&chat, "chatId").map_err(|e| bad(e.to_string()))
+}
+
+/// Delivers an incoming message from `chatId`: a text (`text`), or a file
+/// when `fileName` is given (base64 `content`, optional `caption`). Returns
 /// `{idMessage, receiptId}`.
 pub fn incoming(s: &Shared, id: &str, m: &Map<String, Value>) -> Result<Value, ApiError> {
-    let chat = m
-        .get("chatId")
-        .and_then(Value::as_str)
-        .unwrap_or("79001234567@c.us")
-        .to_string();
-    let chat = match crate::api::chat::chat_id(&chat, "chatId") {
-        Ok(c) => c,
-        Err(e) => return Err(bad(e.to_string())),
-    };
+    let chat = sender(m)?;
     let file_name = m.get("fileName").and_then(Value::as_str);
     let text = m.get("text").and_then(Value::as_str).unwrap_or("");
+    // A file's text is its `caption`; a `text` beside a file would otherwise
+    // be taken for one, or dropped, without a word.
+    if file_name.is_some() && m.contains_key("text") {
+        return Err(bad(
+            "a file's caption is \"caption\"; \"text\" is for text messages",
+        ));
+    }
+    if file_name.is_none() && m.contains_key("caption") {
+        return Err(bad(
+            "\"caption\" needs \"fileName\" and \"content\"; a text message is \"text\"",
+        ));
+    }
+    let caption = m.get("caption").and_then(Value::as_str).unwrap_or("");
     let (data, url) = match file_name {
         Some(name) => {
             let content = m.get("content").and_then(Value::as_str).unwrap_or("");
@@ -89,7 +106,7 @@ pub fn incoming(s: &Shared, id: &str, m: &Map<String, Value>) -> Result<Value, A
         }
         let (id_message, receipt) = match (data, url) {
             (Some((name, mime)), Some(url)) => {
-                let fd = json!({ "downloadUrl": url, "caption": text, "fileName": name, "jpegThumbnail": "", "mimeType": mime });
+                let fd = json!({ "downloadUrl": url, "caption": caption, "fileName": name, "jpegThumbnail": "", "mimeType": mime });
                 let t = service::file_message_type(&mime);
                 service::incoming(
                     s,
@@ -209,12 +226,11 @@ pub(crate) async fn incoming_bulk(State(s): S, Path(id): Path<String>, body: Byt
         .and_then(Value::as_u64)
         .unwrap_or(1)
         .min(1_000_000) as usize;
-    let chat = m
-        .get("chatId")
-        .and_then(Value::as_str)
-        .unwrap_or("79001234567@c.us")
-        .to_string();
-    reply(incoming_bulk_direct(&s, &id, count, &chat))
+    // The same forms as a single `incoming` accepts, normalized the same way.
+    match sender(&m) {
+        Ok(chat) => reply(incoming_bulk_direct(&s, &id, count, &chat)),
+        Err(e) => reply(Err(e)),
+    }
 }
 
 pub(crate) async fn echo(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {

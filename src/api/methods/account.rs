@@ -145,10 +145,23 @@ impl Client {
         self.typed(Op::Qr, NoParams {}, None)
     }
 
-    /// The QR code as PNG bytes. An `alreadyLogged` or `error` answer is an
-    /// error of kind `Validation` carrying the service's text.
+    /// The QR code as PNG bytes. An `alreadyLogged` answer is an error of
+    /// kind `Validation` saying "the instance is already authorized"; an
+    /// `error` answer is one carrying the service's text.
     pub fn qr_png(&self) -> Result<Vec<u8>> {
         let qr = self.qr()?;
+        // The commonest case gets its own words: the account is already
+        // linked, so there is nothing to scan (not a failure of the service).
+        if qr.kind == "alreadyLogged" {
+            return Err(Error::new(
+                ErrorKind::Validation,
+                Text::new(
+                    "No QR code: the instance is already authorized (the service answered alreadyLogged: its account is linked; to link another, log the instance out first with logout)",
+                    "QR-код не получен: инстанс уже авторизован (сервис ответил alreadyLogged: аккаунт привязан; чтобы привязать другой, сначала разлогиньте инстанс методом logout)",
+                ),
+            )
+            .with_method(Op::Qr.name()));
+        }
         if qr.kind != "qrCode" {
             return Err(Error::new(
                 ErrorKind::Validation,

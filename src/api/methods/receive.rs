@@ -9,7 +9,6 @@ use super::JsonObject;
 use crate::api::cancel::Cancel;
 use crate::api::client::{decode, Client};
 use crate::api::error::Result;
-use crate::api::params::MAX_RECEIVE_WAIT_SECS;
 use crate::api::registry::Op;
 
 /// One queued notification: hand it over, then delete it by `receipt_id`.
@@ -56,7 +55,8 @@ impl NotificationBody {
 
 impl Client {
     /// `receiveNotification`: the oldest queued notification, waiting up to
-    /// `wait` (at most 60 s) for one to arrive; `None` when none came.
+    /// `wait` (at most 60 s, longer is refused) for one to arrive; `None`
+    /// when none came.
     /// The same notification comes again until it is deleted.
     ///
     /// The service takes no wait parameter: it holds each request up to 5 s
@@ -105,12 +105,10 @@ impl Client {
     }
 }
 
-/// The client-side wait as the registry's `receiveTimeout` field, capped.
+/// The client-side wait as the registry's `receiveTimeout` field: a wait
+/// over 60 s is refused there, as in every face, not shortened silently.
 fn wait_params(wait: Duration) -> serde_json::Map<String, serde_json::Value> {
     let mut params = serde_json::Map::new();
-    params.insert(
-        "receiveTimeout".into(),
-        wait.as_secs().min(MAX_RECEIVE_WAIT_SECS).into(),
-    );
+    params.insert("receiveTimeout".into(), wait.as_secs().into());
     params
 }
