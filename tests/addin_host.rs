@@ -1028,6 +1028,8 @@ fn contract_methods_through_the_host() {
         .iter()
         .filter(|r| r["method"] == "createApp")
         .all(|r| r["messenger"] == "telegram"));
+}
+
 /// The script's result lines that failed, with the text 1C shows.
 fn fail_text(line: &Line) -> &str {
     assert_eq!(line[1], "fail", "{line:?}");

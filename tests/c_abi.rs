@@ -464,6 +464,9 @@ fn downloads_come_back_as_bytes() {
     );
     // SAFETY: NULL bytes are a no-op.
     unsafe { abi.sym::<BytesFreeFn>("sdkwa_bytes_free")(ptr::null_mut(), 0) };
+    abi.free_client(c);
+}
+
 #[test]
 fn no_silent_adjustments_language_and_wait() {
     let sb = common::sandbox();
