@@ -328,12 +328,24 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unauthorized);
+        // Without ОжидаемыйТокен: refused, not accepted unchecked ("-" opts out).
+        let e = run(
+            parse_webhook,
+            "ParseWebhook",
+            vec![
+                Arg::Str(body.into()),
+                Arg::Str("".into()),
+                Arg::Str("".into()),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         let e = run(
             parse_webhook,
             "ParseWebhook",
             vec![
                 Arg::Str("{}".into()),
-                Arg::Str("".into()),
+                Arg::Str("-".into()),
                 Arg::Str("".into()),
             ],
         )
@@ -345,7 +357,7 @@ mod tests {
             "ParseWebhook",
             vec![
                 Arg::Str(queued.into()),
-                Arg::Str("".into()),
+                Arg::Str("-".into()),
                 Arg::Str("".into()),
             ],
         )
