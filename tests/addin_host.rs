@@ -69,6 +69,7 @@ const METHODS: &[(&str, &str, usize)] = &[
     ("УстановитьКартинкуГруппы", "SetGroupPicture", 2),
     ("ВыполнитьМетод", "CallMethod", 3),
     ("РазобратьУведомление", "ParseWebhook", 3),
+    ("ПодтвердитьУведомление", "AckNotification", 1),
 ];
 
 /// interface.md §1: every property (Russian, English, readable, writable).
@@ -84,6 +85,7 @@ const PROPS: &[(&str, &str, bool, bool)] = &[
     ("ВызыватьИсключения", "ThrowErrors", true, true),
     ("ПоследняяОшибка", "LastError", true, false),
     ("Версия", "Version", true, false),
+    ("ПодтверждениеВручную", "ManualAck", true, true),
 ];
 
 fn script(sb: &sdkwa1c::sandbox::Sandbox, body: &str) -> Vec<Line> {

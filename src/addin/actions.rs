@@ -6,9 +6,8 @@ use serde_json::{Map, Value};
 
 use super::component::{Call, Component};
 use super::messages;
-use super::receiver::Receiver;
 use super::variant::{Arg, Ret};
-use crate::api::{Error, ErrorKind, HttpMethod, Messenger, Secret, Text};
+use crate::api::{Error, HttpMethod, Messenger, Secret};
 
 type R = Result<Ret, Error>;
 
@@ -236,22 +235,7 @@ pub fn receive_notification(c: &mut Component, call: &Call) -> R {
 }
 
 pub fn start_notifications(c: &mut Component, _: &Call) -> R {
-    if c.receiver.as_ref().is_some_and(Receiver::is_running) {
-        return Ok(Ret::Empty);
-    }
-    c.stop_receiver();
-    let client = c.client()?;
-    let host = c.host.ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidArgument,
-            Text::new(
-                "Background receiving needs the 1C connection (Init was not called by the host)",
-                "Фоновое получение требует подключения 1С (хост не вызвал Init)",
-            ),
-        )
-    })?;
-    c.receiver = Some(Receiver::start(client, host, c.last_error.clone(), c.lang));
-    Ok(Ret::Empty)
+    super::receiving::start(c).map(|()| Ret::Empty)
 }
 
 pub fn stop_notifications(c: &mut Component, _: &Call) -> R {
@@ -286,6 +270,7 @@ pub fn parse_webhook(_: &mut Component, call: &Call) -> R {
 mod tests {
     use super::*;
     use crate::addin::table;
+    use crate::api::ErrorKind;
 
     fn run(f: fn(&mut Component, &Call) -> R, name: &str, args: Vec<Arg>) -> R {
         let m = table::METHODS.iter().find(|m| m.en == name).unwrap();
