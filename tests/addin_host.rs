@@ -144,7 +144,10 @@ fn every_name_of_the_interface_is_registered() {
             .unwrap_or_else(|| panic!("method {en}"));
         assert_eq!(m[2], *ru);
         assert_eq!(m[3].parse::<usize>().unwrap(), *n, "{en}");
-        let procedure = matches!(*en, "StartNotifications" | "StopNotifications");
+        let procedure = matches!(
+            *en,
+            "StartNotifications" | "StopNotifications" | "AckNotification"
+        );
         assert_eq!(m[4] == "1", !procedure, "{en} HasRetVal");
     }
     // Both names, any case (Cyrillic too), find the same entry; an unknown name is -1.

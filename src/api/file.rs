@@ -33,10 +33,11 @@ impl std::fmt::Debug for FileSource {
     }
 }
 
-/// A file loaded for sending.
+/// A file loaded for sending. The bytes are shared, not copied, by every
+/// attempt and redirect that sends them.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedFile {
-    pub data: Vec<u8>,
+    pub data: bytes::Bytes,
     pub file_name: String,
     pub mime: String,
 }
@@ -67,17 +68,18 @@ impl FileSource {
         }
     }
 
-    /// Reads the content; a missing or unreadable file is an `Io` error naming the path.
-    pub(crate) fn load(&self, file_name: Option<&str>) -> Result<LoadedFile> {
+    /// Reads the content; a missing or unreadable file is an `Io` error
+    /// naming the path. Bytes in memory are moved, not copied.
+    pub(crate) fn load(self, file_name: Option<&str>) -> Result<LoadedFile> {
         let name = file_name
             .filter(|n| !n.trim().is_empty())
             .map(str::to_string)
             .unwrap_or_else(|| self.default_file_name());
         let data = match self {
-            FileSource::Path(p) => read_file(p)?,
+            FileSource::Path(p) => read_file(&p)?,
             FileSource::Bytes { data, .. } => {
                 check_size(data.len() as u64)?;
-                data.clone()
+                data
             }
         };
         let mime = mime_guess::from_path(&name)
@@ -85,7 +87,7 @@ impl FileSource {
             .essence_str()
             .to_string();
         Ok(LoadedFile {
-            data,
+            data: data.into(),
             file_name: name,
             mime,
         })
@@ -141,13 +143,18 @@ fn check_size(len: u64) -> Result<()> {
     if len <= MAX_UPLOAD_BYTES {
         return Ok(());
     }
+    Err(too_large(len))
+}
+
+/// The error for a file of `len` bytes over [`MAX_UPLOAD_BYTES`].
+pub(crate) fn too_large(len: u64) -> Error {
     const MB: u64 = 1024 * 1024;
     let (limit, mb) = (MAX_UPLOAD_BYTES / MB, len as f64 / MB as f64);
-    Err(Error::invalid_argument(
+    Error::invalid_argument(
         "file",
         &format!("a file of at most {limit} MB; this one is {mb:.1} MB"),
         &format!("файл не больше {limit} МБ; этот - {mb:.1} МБ"),
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -162,7 +169,7 @@ mod tests {
         let f = FileSource::path(&p).load(None).unwrap();
         assert_eq!(f.file_name, "report.pdf");
         assert_eq!(f.mime, "application/pdf");
-        assert_eq!(f.data, b"%PDF-1.4");
+        assert_eq!(&f.data[..], b"%PDF-1.4");
         let f = FileSource::bytes(vec![1, 2], "a.png")
             .load(Some("b.jpg"))
             .unwrap();
@@ -265,7 +272,7 @@ mod tests {
             while start.elapsed() < std::time::Duration::from_secs(2) {
                 match FileSource::path(&loader).load(None) {
                     Ok(f) => {
-                        assert_eq!(f.data, b"hello");
+                        assert_eq!(&f.data[..], b"hello");
                         ok += 1
                     }
                     Err(e) => {
