@@ -833,7 +833,10 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
         body.push_str("call\tПолучитьИсториюСообщенийЧата\ts:79001234567\ti:3\n");
         body.push_str("call\tПолучитьУведомление\ti:0\n");
     }
-    body.push_str("call\tПолучитьQRКартинку\nset\tВызыватьИсключения\tb:0\ncall\tПроверитьПодключение\ncall\tНачатьПолучениеУведомлений\ntake\t100\t2000\ncall\tОстановитьПолучениеУведомлений\nmeta\nstats\n");
+    body.push_str("call\tПолучитьQRКартинку\nset\tВызыватьИсключения\tb:0\ncall\tПроверитьПодключение\ncall\tНачатьПолучениеУведомлений\ntake\t100\t2000\ncall\tОстановитьПолучениеУведомлений\n");
+    // Manual acknowledgement, a refused acknowledgement, the platform info
+    // (refused on the server) and a blob upload: the paths added for issue 16.
+    body.push_str("set\tПодтверждениеВручную\tb:1\ncall\tНачатьПолучениеУведомлений\ntakeack\t20\t5000\ncall\tAckNotification\ti:999999\nget\tLastError\ncall\tStopNotifications\napptype\t3\ncall\tStartNotifications\napptype\t0\ncall\tЗагрузитьФайл\tx:0102030405\nmeta\nstats\n");
     let log = tempfile::NamedTempFile::new().unwrap();
     let log_arg = format!("--log-file={}", log.path().display());
     let (lines, _) = run_with(
@@ -849,6 +852,14 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
     );
     let results = lines.iter().filter(|l| l[0] == "R").count();
     assert!(results >= 2000, "thousands of calls ran: {results}");
+    let acked = lines
+        .iter()
+        .find(|l| l[0] == "R" && l[1] == "takeack")
+        .unwrap();
+    assert!(
+        acked[2] != "0" && acked[3] == "0",
+        "manual acknowledgement ran: {acked:?}"
+    );
     let report = std::fs::read_to_string(log.path()).unwrap();
     assert!(
         report.contains("ERROR SUMMARY: 0 errors"),
