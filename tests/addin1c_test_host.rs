@@ -581,6 +581,13 @@ fn every_method_by_both_names_through_addin1c_test() {
             ok: true,
         },
         Row {
+            // Nothing awaits an acknowledgement: a clear error.
+            ru: "ПодтвердитьУведомление",
+            en: "AckNotification",
+            args: |_| vec![s("1")],
+            ok: false,
+        },
+        Row {
             ru: "РазлогинитьИнстанс",
             en: "Logout",
             args: |_| vec![],

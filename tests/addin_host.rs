@@ -81,6 +81,7 @@ const METHODS: &[(&str, &str, usize)] = &[
     ("ВосстановитьИнстанс", "RestoreInstance", 1),
     ("ВыполнитьМетод", "CallMethod", 3),
     ("РазобратьУведомление", "ParseWebhook", 3),
+    ("ПодтвердитьУведомление", "AckNotification", 1),
 ];
 
 /// interface.md §1: every property (Russian, English, readable, writable).
@@ -96,6 +97,7 @@ const PROPS: &[(&str, &str, bool, bool)] = &[
     ("ВызыватьИсключения", "ThrowErrors", true, true),
     ("ПоследняяОшибка", "LastError", true, false),
     ("Версия", "Version", true, false),
+    ("ПодтверждениеВручную", "ManualAck", true, true),
 ];
 
 fn script(sb: &sdkwa1c::sandbox::Sandbox, body: &str) -> Vec<Line> {
@@ -154,7 +156,10 @@ fn every_name_of_the_interface_is_registered() {
             .unwrap_or_else(|| panic!("method {en}"));
         assert_eq!(m[2], *ru);
         assert_eq!(m[3].parse::<usize>().unwrap(), *n, "{en}");
-        let procedure = matches!(*en, "StartNotifications" | "StopNotifications");
+        let procedure = matches!(
+            *en,
+            "StartNotifications" | "StopNotifications" | "AckNotification"
+        );
         assert_eq!(m[4] == "1", !procedure, "{en} HasRetVal");
     }
     // Both names, any case (Cyrillic too), find the same entry; an unknown name is -1.
@@ -844,7 +849,10 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
         body.push_str("call\tПолучитьИсториюСообщенийЧата\ts:79001234567\ti:3\n");
         body.push_str("call\tПолучитьУведомление\ti:0\n");
     }
-    body.push_str("call\tПолучитьQRКартинку\nset\tВызыватьИсключения\tb:0\ncall\tПроверитьПодключение\ncall\tНачатьПолучениеУведомлений\ntake\t100\t2000\ncall\tОстановитьПолучениеУведомлений\nmeta\nstats\n");
+    body.push_str("call\tПолучитьQRКартинку\nset\tВызыватьИсключения\tb:0\ncall\tПроверитьПодключение\ncall\tНачатьПолучениеУведомлений\ntake\t100\t2000\ncall\tОстановитьПолучениеУведомлений\n");
+    // Manual acknowledgement, a refused acknowledgement, the platform info
+    // (refused on the server) and a blob upload: the paths added for issue 16.
+    body.push_str("set\tПодтверждениеВручную\tb:1\ncall\tНачатьПолучениеУведомлений\ntakeack\t20\t5000\ncall\tAckNotification\ti:999999\nget\tLastError\ncall\tStopNotifications\napptype\t3\ncall\tStartNotifications\napptype\t0\ncall\tЗагрузитьФайл\tx:0102030405\nmeta\nstats\n");
     let log = tempfile::NamedTempFile::new().unwrap();
     let log_arg = format!("--log-file={}", log.path().display());
     let (lines, _) = run_with(
@@ -860,6 +868,14 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
     );
     let results = lines.iter().filter(|l| l[0] == "R").count();
     assert!(results >= 2000, "thousands of calls ran: {results}");
+    let acked = lines
+        .iter()
+        .find(|l| l[0] == "R" && l[1] == "takeack")
+        .unwrap();
+    assert!(
+        acked[2] != "0" && acked[3] == "0",
+        "manual acknowledgement ran: {acked:?}"
+    );
     let report = std::fs::read_to_string(log.path()).unwrap();
     assert!(
         report.contains("ERROR SUMMARY: 0 errors"),

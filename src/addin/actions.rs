@@ -6,9 +6,8 @@ use serde_json::{Map, Value};
 
 use super::component::{Call, Component};
 use super::messages;
-use super::receiver::Receiver;
 use super::variant::{Arg, Ret};
-use crate::api::{Error, ErrorKind, HttpMethod, Messenger, Op, Secret, Text};
+use crate::api::{Error, HttpMethod, Messenger, Op, Secret};
 
 type R = Result<Ret, Error>;
 
@@ -293,22 +292,7 @@ pub fn receive_notification(c: &mut Component, call: &Call) -> R {
 }
 
 pub fn start_notifications(c: &mut Component, _: &Call) -> R {
-    if c.receiver.as_ref().is_some_and(Receiver::is_running) {
-        return Ok(Ret::Empty);
-    }
-    c.stop_receiver();
-    let client = c.client()?;
-    let host = c.host.ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidArgument,
-            Text::new(
-                "Background receiving needs the 1C connection (Init was not called by the host)",
-                "Фоновое получение требует подключения 1С (хост не вызвал Init)",
-            ),
-        )
-    })?;
-    c.receiver = Some(Receiver::start(client, host, c.last_error.clone(), c.lang));
-    Ok(Ret::Empty)
+    super::receiving::start(c).map(|()| Ret::Empty)
 }
 
 pub fn stop_notifications(c: &mut Component, _: &Call) -> R {
@@ -347,6 +331,7 @@ pub fn parse_webhook(_: &mut Component, call: &Call) -> R {
 mod tests {
     use super::*;
     use crate::addin::table;
+    use crate::api::ErrorKind;
 
     fn run(f: fn(&mut Component, &Call) -> R, name: &str, args: Vec<Arg>) -> R {
         let m = table::METHODS.iter().find(|m| m.en == name).unwrap();
@@ -389,12 +374,24 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unauthorized);
+        // Without ОжидаемыйТокен: refused, not accepted unchecked ("-" opts out).
+        let e = run(
+            parse_webhook,
+            "ParseWebhook",
+            vec![
+                Arg::Str(body.into()),
+                Arg::Str("".into()),
+                Arg::Str("".into()),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         let e = run(
             parse_webhook,
             "ParseWebhook",
             vec![
                 Arg::Str("{}".into()),
-                Arg::Str("".into()),
+                Arg::Str("-".into()),
                 Arg::Str("".into()),
             ],
         )
@@ -406,7 +403,7 @@ mod tests {
             "ParseWebhook",
             vec![
                 Arg::Str(queued.into()),
-                Arg::Str("".into()),
+                Arg::Str("-".into()),
                 Arg::Str("".into()),
             ],
         )

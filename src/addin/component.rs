@@ -35,6 +35,8 @@ pub struct Settings {
     pub proxy: String,
     /// ВызыватьИсключения.
     pub throw_errors: bool,
+    /// ПодтверждениеВручную.
+    pub manual_ack: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +51,7 @@ impl Default for Settings {
             timeout: crate::api::config::DEFAULT_TIMEOUT_SECS as u32,
             proxy: String::new(),
             throw_errors: true,
+            manual_ack: false,
         }
     }
 }
@@ -91,9 +94,12 @@ impl Component {
         Ok(c)
     }
 
-    /// Forgets the client so the next call uses the new settings.
+    /// Forgets the client so the next call uses the new settings; a running
+    /// receiver restarts with them (it must not go on with the old account
+    /// or address).
     pub fn settings_changed(&mut self) {
         self.client = None;
+        super::receiving::restart_if_running(self);
     }
 
     /// Remembers the outcome of a call in ПоследняяОшибка.

@@ -117,10 +117,12 @@ pub fn to_json(kind: Kind, arg: &Arg, ctx: &Ctx<'_>) -> Result<Value, Error> {
 pub fn to_file(arg: &Arg, name: &str, ctx: &Ctx<'_>) -> Result<FileSource, Error> {
     match arg {
         Arg::Str(p) if !p.trim().is_empty() => Ok(FileSource::path(p.trim())),
+        // Moved, not cloned: the bytes go to the request as they are.
         Arg::Blob(b) => Ok(FileSource::bytes(
-            b.clone(),
+            b.take(),
             if name.is_empty() { "file" } else { name },
         )),
+        Arg::TooLarge(len) => Err(crate::api::file::too_large(*len)),
         _ => Err(ctx.wrong(Kind::File, arg)),
     }
 }
@@ -181,7 +183,7 @@ mod tests {
         );
         assert!(to_file(&Arg::Int(1), "", &ctx(&p)).is_err());
         assert!(matches!(
-            to_file(&Arg::Blob(vec![1]), "a.png", &ctx(&p)).unwrap(),
+            to_file(&Arg::Blob(vec![1].into()), "a.png", &ctx(&p)).unwrap(),
             FileSource::Bytes { .. }
         ));
     }

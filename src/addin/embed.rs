@@ -385,7 +385,7 @@ impl Object1C<'_> {
         v.vt = VTYPE_EMPTY;
         match arg {
             Arg::Str(s) => Value1C::Str(s),
-            Arg::Blob(b) => Value1C::Blob(b),
+            Arg::Blob(b) => Value1C::Blob(b.into_inner()),
             Arg::Bool(b) => Value1C::Bool(b),
             Arg::Int(i) => Value1C::Int(i as i32),
             Arg::Num(f) => Value1C::Num(f),

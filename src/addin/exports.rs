@@ -91,7 +91,10 @@ pub unsafe extern "system" fn DestroyObject(component: *mut *mut c_void) -> c_lo
 
 /// Tells 1C which platform capabilities the add-in uses.
 #[no_mangle]
-pub extern "system" fn SetPlatformCapabilities(_capabilities: c_int) -> c_int {
+pub extern "system" fn SetPlatformCapabilities(capabilities: c_int) -> c_int {
+    // Remembered: from level 1 on, the host's connection offers IPlatformInfo
+    // (where the add-in runs), which background receiving needs to know.
+    super::host::set_platform_capabilities(capabilities);
     APP_CAPABILITIES_LAST
 }
 

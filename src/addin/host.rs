@@ -1,7 +1,8 @@
 //! The host's `IAddInDefBase` (given by `Init`): error reports and external
 //! events. 1C documents `ExternalEvent` as callable from any thread.
 
-use std::ffi::{c_long, c_ushort, c_void};
+use std::ffi::{c_int, c_long, c_ushort, c_void};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// `ADDIN_E_FAIL`: the error code that makes 1C raise an exception with our text.
 pub const ADDIN_E_FAIL: c_ushort = 1006;
@@ -23,6 +24,55 @@ struct AddInDefBaseVtable {
     clean_event_buffer: usize,
     set_status_line: usize,
     reset_status_line: usize,
+    /// `IAddInDefBaseEx::GetInterface`: present only when the platform
+    /// declared `eAppCapabilities1` or later (see [`platform_capabilities`]);
+    /// never read otherwise, as a plain `IAddInDefBase` ends before it.
+    get_interface: unsafe extern "system" fn(*const c_void, c_int) -> *const c_void,
+}
+
+/// `Interfaces::eIPlatformInfo`.
+const I_PLATFORM_INFO: c_int = 1;
+
+/// `IPlatformInfo`'s vtable: `IInterface` has no virtual destructor, so the
+/// one method is the only slot.
+#[repr(C)]
+struct PlatformInfoVtable {
+    get_platform_info: unsafe extern "system" fn(*const c_void) -> *const AppInfo,
+}
+
+/// `IPlatformInfo::AppInfo`.
+#[repr(C)]
+struct AppInfo {
+    app_version: *const u16,
+    user_agent: *const u16,
+    application: c_int,
+}
+
+/// `IPlatformInfo::AppType`: where the add-in runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppType {
+    /// The platform did not say (an older platform or a test host).
+    Unknown,
+    /// Thin, thick or web client, or the mobile client: events reach `ОбработкаВнешнегоСобытия`.
+    Client,
+    /// The 1C server (also the mobile one).
+    Server,
+    /// An external (COM) connection.
+    ExternalConnection,
+}
+
+/// What the platform passed to `SetPlatformCapabilities` (-1: not called).
+static PLATFORM_CAPABILITIES: AtomicI32 = AtomicI32::new(-1);
+
+/// Remembers the platform's capability level (`SetPlatformCapabilities`).
+pub fn set_platform_capabilities(level: c_int) {
+    PLATFORM_CAPABILITIES.store(level, Ordering::SeqCst);
+}
+
+/// The platform's capability level; from 1 on, `Init` receives an
+/// `IAddInDefBaseEx` whose `GetInterface` gives `IPlatformInfo`.
+pub fn platform_capabilities() -> c_int {
+    PLATFORM_CAPABILITIES.load(Ordering::SeqCst)
 }
 
 /// A handle to the host's connection object.
@@ -72,6 +122,35 @@ impl Host {
     pub fn event_buffer_depth(&self) -> c_long {
         // SAFETY: a method without arguments of the live host object.
         unsafe { (self.vtable().get_event_buffer_depth)(self.this) }
+    }
+
+    /// Where the add-in runs, from `IPlatformInfo` when the platform offers it.
+    pub fn app_type(&self) -> AppType {
+        if platform_capabilities() < 1 {
+            return AppType::Unknown;
+        }
+        // SAFETY: with capabilities >= 1 the connection is an IAddInDefBaseEx,
+        // whose vtable has GetInterface after ResetStatusLine; the interface
+        // returned is NULL or a live IPlatformInfo, whose AppInfo stays valid
+        // while the platform runs.
+        let app = unsafe {
+            let info = (self.vtable().get_interface)(self.this, I_PLATFORM_INFO);
+            if info.is_null() {
+                return AppType::Unknown;
+            }
+            let vt = &**(info as *const *const PlatformInfoVtable);
+            let app = (vt.get_platform_info)(info);
+            if app.is_null() {
+                return AppType::Unknown;
+            }
+            (*app).application
+        };
+        match app {
+            0..=2 | 5 => AppType::Client,
+            3 | 6 => AppType::Server,
+            4 => AppType::ExternalConnection,
+            _ => AppType::Unknown,
+        }
     }
 
     /// Sets the event buffer's size.

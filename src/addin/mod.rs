@@ -2,6 +2,7 @@
 //! (`Новый("AddIn.SDKWA.Client")`). One small file per ABI concern; the
 //! methods and properties come from the one table in `table.rs`.
 
+mod ack;
 mod actions;
 mod component;
 mod convert;
@@ -12,6 +13,7 @@ mod host;
 mod memory;
 mod messages;
 mod receiver;
+mod receiving;
 pub mod table;
 pub mod variant;
 mod vtables;

@@ -5,6 +5,7 @@
 use super::actions as a;
 use super::component::{Call, Component};
 use super::convert::Kind;
+use super::receiving as rcv;
 use super::variant::{Arg, Ret};
 use crate::api::{Error, Op, Text};
 
@@ -246,6 +247,12 @@ pub static PROPS: &[Prop] = &[
         en: "Version",
         get: Some(a::get_version),
         set: None,
+    },
+    Prop {
+        ru: "ПодтверждениеВручную",
+        en: "ManualAck",
+        get: Some(rcv::get_manual_ack),
+        set: Some(rcv::set_manual_ack),
     },
 ];
 
@@ -774,6 +781,13 @@ pub static METHODS: &[Method] = &[
         ],
         Returns::Json,
         a::parse_webhook,
+    ),
+    custom(
+        "ПодтвердитьУведомление",
+        "AckNotification",
+        &[req("ИдУведомления", "ReceiptId", Kind::Int)],
+        Returns::Nothing,
+        rcv::ack_notification,
     ),
 ];
 

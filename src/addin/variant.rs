@@ -5,6 +5,7 @@
 //! 64 bytes on Linux x64 and 48 on Windows x64. The sizes are asserted at
 //! compile time below and against the real header by the host emulator test.
 
+use std::cell::RefCell;
 use std::ffi::c_int;
 #[cfg(not(windows))]
 use std::ffi::{c_char, c_long};
@@ -135,7 +136,10 @@ pub enum Arg {
     /// Дата as `YYYY-MM-DDTHH:MM:SS`.
     Date(String),
     /// ДвоичныеДанные.
-    Blob(Vec<u8>),
+    Blob(Blob),
+    /// ДвоичныеДанные longer than the parameter limit: refused by its length
+    /// alone, before any byte is copied (the length in bytes).
+    TooLarge(u64),
     /// A type the add-in does not accept (its tag).
     Other(u16),
     /// A Строка that is not valid UTF-16 (a lone surrogate at this
@@ -152,7 +156,7 @@ impl Arg {
             Arg::Bool(_) => ("Булево", "Boolean"),
             Arg::Str(_) => ("Строка", "String"),
             Arg::Date(_) => ("Дата", "Date"),
-            Arg::Blob(_) => ("ДвоичныеДанные", "BinaryData"),
+            Arg::Blob(_) | Arg::TooLarge(_) => ("ДвоичныеДанные", "BinaryData"),
             Arg::Other(t) => return format!("{} {t}", if ru { "тип" } else { "type" }),
             Arg::BadText(at) => {
                 return if ru {
@@ -163,6 +167,52 @@ impl Arg {
             }
         };
         (if ru { r } else { e }).to_string()
+    }
+}
+
+/// ДвоичныеДанные read from 1C (the one copy out of 1C's memory). The
+/// parameter that sends them takes the bytes out with [`Blob::take`]
+/// instead of cloning them: a large value is never copied a second time.
+#[derive(Clone, PartialEq, Default)]
+pub struct Blob(RefCell<Vec<u8>>);
+
+impl Blob {
+    /// Wraps bytes.
+    pub fn new(bytes: Vec<u8>) -> Blob {
+        Blob(RefCell::new(bytes))
+    }
+
+    /// The length in bytes (0 once taken).
+    pub fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+
+    /// Whether there are no bytes (or they were taken).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Moves the bytes out, leaving the value empty.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+
+    /// The bytes.
+    pub fn into_inner(self) -> Vec<u8> {
+        self.0.into_inner()
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(bytes: Vec<u8>) -> Blob {
+        Blob::new(bytes)
+    }
+}
+
+// The length only: a parameter's Debug must not dump megabytes.
+impl std::fmt::Debug for Blob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Blob({} bytes)", self.len())
     }
 }
 
@@ -188,6 +238,17 @@ impl TVariant {
     /// `self` is a variant filled by the host: for strings and blobs the
     /// pointer is valid for `len` elements (or NULL).
     pub unsafe fn read(&self) -> Arg {
+        // SAFETY: the same contract.
+        unsafe { self.read_limited(u64::MAX) }
+    }
+
+    /// Reads a parameter: ДвоичныеДанные longer than `max_blob` bytes become
+    /// [`Arg::TooLarge`] without being copied (a 500 MB value must not cost
+    /// memory, or abort 1C when an allocation fails, only to be refused).
+    ///
+    /// # Safety
+    /// As [`TVariant::read`].
+    pub unsafe fn read_limited(&self, max_blob: u64) -> Arg {
         // SAFETY (all union reads): the tag says which member is valid; the
         // host's pointers are valid for their lengths by this function's contract.
         unsafe {
@@ -214,9 +275,16 @@ impl TVariant {
                 VTYPE_BLOB => {
                     let DataPtr { ptr, len } = self.value.str;
                     if ptr.is_null() || len == 0 {
-                        Arg::Blob(Vec::new())
+                        Arg::Blob(Blob::default())
+                    } else if u64::from(len) > max_blob {
+                        Arg::TooLarge(u64::from(len))
                     } else {
-                        Arg::Blob(std::slice::from_raw_parts(ptr, len as usize).to_vec())
+                        // The one copy: 1C owns its buffer and frees it after the call.
+                        Arg::Blob(
+                            std::slice::from_raw_parts(ptr, len as usize)
+                                .to_vec()
+                                .into(),
+                        )
                     }
                 }
                 VTYPE_TM => {

@@ -13,6 +13,7 @@ use super::host::Host;
 use super::memory::MemoryManager;
 use super::table::{self, Def, PROPS};
 use super::variant::{Ret, TVariant};
+use crate::api::file::MAX_UPLOAD_BYTES;
 use crate::api::Lang;
 
 /// `GetInfo`: the Native API version implemented (2.0).
@@ -414,7 +415,7 @@ unsafe extern "system" fn call_as_proc(
         // SAFETY: 1C passes `count` filled variants.
         let args = unsafe { params(ps, count) }
             .iter()
-            .map(|v| unsafe { v.read() })
+            .map(|v| unsafe { v.read_limited(MAX_UPLOAD_BYTES) })
             .collect();
         c.call(num as usize, args).is_some()
     })
@@ -431,7 +432,7 @@ unsafe extern "system" fn call_as_func(
         // SAFETY: 1C passes `count` filled variants.
         let args = unsafe { params(ps, count) }
             .iter()
-            .map(|v| unsafe { v.read() })
+            .map(|v| unsafe { v.read_limited(MAX_UPLOAD_BYTES) })
             .collect();
         let Some(result) = c.call(num as usize, args) else {
             return false;

@@ -346,13 +346,19 @@ impl Client {
                 .header(CONTENT_TYPE, "application/octet-stream")
                 .body(bytes.clone()),
             Body::Multipart { fields, file } => {
-                let part = reqwest::multipart::Part::bytes(file.data.clone())
+                let part = reqwest::multipart::Part::stream_with_length(
+                    file.data.clone(),
+                    file.data.len() as u64,
+                )
+                .file_name(file.file_name.clone())
+                .mime_str(&file.mime)
+                .unwrap_or_else(|_| {
+                    reqwest::multipart::Part::stream_with_length(
+                        file.data.clone(),
+                        file.data.len() as u64,
+                    )
                     .file_name(file.file_name.clone())
-                    .mime_str(&file.mime)
-                    .unwrap_or_else(|_| {
-                        reqwest::multipart::Part::bytes(file.data.clone())
-                            .file_name(file.file_name.clone())
-                    });
+                });
                 let mut form = reqwest::multipart::Form::new();
                 for (k, v) in fields {
                     form = form.text(k.clone(), v.clone());

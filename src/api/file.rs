@@ -33,10 +33,11 @@ impl std::fmt::Debug for FileSource {
     }
 }
 
-/// A file loaded for sending.
+/// A file loaded for sending. The bytes are shared, not copied, by every
+/// attempt and redirect that sends them.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedFile {
-    pub data: Vec<u8>,
+    pub data: bytes::Bytes,
     pub file_name: String,
     pub mime: String,
 }
@@ -67,17 +68,18 @@ impl FileSource {
         }
     }
 
-    /// Reads the content; a missing or unreadable file is an `Io` error naming the path.
-    pub(crate) fn load(&self, file_name: Option<&str>) -> Result<LoadedFile> {
+    /// Reads the content; a missing or unreadable file is an `Io` error
+    /// naming the path. Bytes in memory are moved, not copied.
+    pub(crate) fn load(self, file_name: Option<&str>) -> Result<LoadedFile> {
         let name = file_name
             .filter(|n| !n.trim().is_empty())
             .map(str::to_string)
             .unwrap_or_else(|| self.default_file_name());
         let data = match self {
-            FileSource::Path(p) => read_file(p)?,
+            FileSource::Path(p) => read_file(&p)?,
             FileSource::Bytes { data, .. } => {
                 check_size(data.len() as u64)?;
-                data.clone()
+                data
             }
         };
         let mime = mime_guess::from_path(&name)
@@ -85,7 +87,7 @@ impl FileSource {
             .essence_str()
             .to_string();
         Ok(LoadedFile {
-            data,
+            data: data.into(),
             file_name: name,
             mime,
         })
@@ -108,9 +110,20 @@ fn read_file(p: &Path) -> Result<Vec<u8>> {
         .with_source(e)
     };
     // Only regular files: a device or a pipe (/dev/zero, a FIFO) would never
-    // end, and reading it inside 1C would hang the session. Checked by path
-    // before opening, because opening a FIFO already blocks.
-    let meta = std::fs::metadata(p).map_err(io)?;
+    // end, and reading it inside 1C would hang the session. The check is made
+    // on the open handle, not on the path: a path checked first and opened
+    // second can be swapped for a FIFO in between. The open itself must not
+    // wait either (opening a FIFO for reading blocks until a writer comes),
+    // hence O_NONBLOCK, which changes nothing for a regular file's reads.
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(p).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     if !meta.is_file() {
         return Err(io(std::io::Error::other(
             "not a regular file / не обычный файл",
@@ -119,8 +132,8 @@ fn read_file(p: &Path) -> Result<Vec<u8>> {
     check_size(meta.len())?;
     let mut data = Vec::with_capacity(meta.len() as usize);
     // The file may grow while it is read: never take more than the limit + 1.
-    std::fs::File::open(p)
-        .and_then(|f| f.take(MAX_UPLOAD_BYTES + 1).read_to_end(&mut data))
+    file.take(MAX_UPLOAD_BYTES + 1)
+        .read_to_end(&mut data)
         .map_err(io)?;
     check_size(data.len() as u64)?;
     Ok(data)
@@ -130,13 +143,18 @@ fn check_size(len: u64) -> Result<()> {
     if len <= MAX_UPLOAD_BYTES {
         return Ok(());
     }
+    Err(too_large(len))
+}
+
+/// The error for a file of `len` bytes over [`MAX_UPLOAD_BYTES`].
+pub(crate) fn too_large(len: u64) -> Error {
     const MB: u64 = 1024 * 1024;
     let (limit, mb) = (MAX_UPLOAD_BYTES / MB, len as f64 / MB as f64);
-    Err(Error::invalid_argument(
+    Error::invalid_argument(
         "file",
         &format!("a file of at most {limit} MB; this one is {mb:.1} MB"),
         &format!("файл не больше {limit} МБ; этот - {mb:.1} МБ"),
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -151,7 +169,7 @@ mod tests {
         let f = FileSource::path(&p).load(None).unwrap();
         assert_eq!(f.file_name, "report.pdf");
         assert_eq!(f.mime, "application/pdf");
-        assert_eq!(f.data, b"%PDF-1.4");
+        assert_eq!(&f.data[..], b"%PDF-1.4");
         let f = FileSource::bytes(vec![1, 2], "a.png")
             .load(Some("b.jpg"))
             .unwrap();
@@ -182,5 +200,94 @@ mod tests {
         let e = FileSource::path(&big).load(None).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         assert!(e.to_string().contains("100 MB"), "{e}");
+    }
+
+    #[cfg(unix)]
+    fn mkfifo(p: &Path) {
+        let st = std::process::Command::new("mkfifo")
+            .arg(p)
+            .status()
+            .unwrap();
+        assert!(st.success(), "mkfifo");
+    }
+
+    /// A FIFO given directly is refused at once.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        mkfifo(&fifo);
+        let t = std::time::Instant::now();
+        let e = FileSource::path(&fifo).load(None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Io);
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    /// Regression: the path was checked, then opened; swapped for a FIFO in
+    /// between, the open blocked forever (inside 1C: a frozen session). A
+    /// thread flips a symlink between a regular file and a FIFO while loads
+    /// run; every load must end (with the bytes or a clear error).
+    #[cfg(unix)]
+    #[test]
+    fn a_path_swapped_for_a_fifo_between_check_and_open_never_blocks() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let (reg, fifo, link) = (
+            dir.path().join("real.txt"),
+            dir.path().join("pipe"),
+            dir.path().join("upload.txt"),
+        );
+        std::fs::write(&reg, b"hello").unwrap();
+        mkfifo(&fifo);
+        std::os::unix::fs::symlink(&reg, &link).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flipper = {
+            let (stop, reg, fifo, link, tmp) = (
+                stop.clone(),
+                reg.clone(),
+                fifo.clone(),
+                link.clone(),
+                dir.path().join("tmp"),
+            );
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    for target in [&fifo, &reg] {
+                        let _ = std::fs::remove_file(&tmp);
+                        std::os::unix::fs::symlink(target, &tmp).unwrap();
+                        std::fs::rename(&tmp, &link).unwrap();
+                    }
+                }
+            })
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let loader = link.clone();
+        // Detached: with the old code it stays blocked in open(); the test
+        // fails on the timeout below instead of hanging.
+        std::thread::spawn(move || {
+            let (mut ok, mut refused) = (0, 0);
+            let start = std::time::Instant::now();
+            while start.elapsed() < std::time::Duration::from_secs(2) {
+                match FileSource::path(&loader).load(None) {
+                    Ok(f) => {
+                        assert_eq!(&f.data[..], b"hello");
+                        ok += 1
+                    }
+                    Err(e) => {
+                        assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+                        refused += 1
+                    }
+                }
+            }
+            let _ = tx.send((ok, refused));
+        });
+        let got = rx.recv_timeout(std::time::Duration::from_secs(10));
+        stop.store(true, Ordering::Relaxed);
+        flipper.join().unwrap();
+        let (ok, refused) = got.expect("a load blocked on the FIFO");
+        println!("{ok} loads read the file, {refused} refused the FIFO");
+        assert!(ok > 0 && refused > 0, "both sides of the race were hit");
     }
 }

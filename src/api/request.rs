@@ -12,8 +12,8 @@ pub(crate) enum Body {
     Empty,
     /// A serialized JSON body.
     Json(Vec<u8>),
-    /// A file's bytes as `application/octet-stream`.
-    Raw(Vec<u8>),
+    /// A file's bytes as `application/octet-stream` (shared, not copied, by retries).
+    Raw(bytes::Bytes),
     /// `multipart/form-data`: text fields plus one `file` part.
     Multipart {
         fields: Vec<(String, String)>,

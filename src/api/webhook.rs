@@ -6,14 +6,29 @@ use serde_json::Value;
 
 use super::{Error, ErrorKind, Result, Text};
 
+/// The `ExpectedToken` value that turns the token check off on purpose:
+/// for an endpoint protected by other means (a private network, a proxy
+/// that checks the token itself). An empty token is refused instead, so a
+/// forgotten setting cannot open the endpoint to anyone.
+pub const NO_TOKEN_CHECK: &str = "-";
+
 /// Checks a webhook and returns the notification (the body itself; for the
 /// queue's `{receiptId, body}` form, its `body`).
 ///
-/// `expected_token` empty = no token check; otherwise `authorization` must be
-/// `Bearer <token>` or the bare token, compared in constant time so the token
-/// does not leak through timing.
+/// `expected_token` is the instance's `webhookUrlToken`: `authorization`
+/// must then be `Bearer <token>` (the scheme in any case, as HTTP allows) or
+/// the bare token, compared in constant time so the token does not leak
+/// through timing. [`NO_TOKEN_CHECK`] skips the check; an empty
+/// `expected_token` is an error.
 pub fn parse(body: &str, expected_token: &str, authorization: &str) -> Result<Value> {
-    if !expected_token.is_empty() && !token_matches(expected_token, authorization) {
+    if expected_token.is_empty() {
+        return Err(Error::invalid_argument(
+            "ОжидаемыйТокен/ExpectedToken",
+            &format!("the webhook token (webhookUrlToken of the instance settings), or \"{NO_TOKEN_CHECK}\" to accept webhooks without checking a token"),
+            &format!("токен вебхука (webhookUrlToken из настроек инстанса) или \"{NO_TOKEN_CHECK}\", чтобы принимать уведомления без проверки токена"),
+        ));
+    }
+    if expected_token != NO_TOKEN_CHECK && !token_matches(expected_token, authorization) {
         return Err(Error::new(
             ErrorKind::Unauthorized,
             Text::new(
@@ -34,9 +49,18 @@ pub fn parse(body: &str, expected_token: &str, authorization: &str) -> Result<Va
     }
 }
 
-fn token_matches(expected: &str, authorization: &str) -> bool {
+/// The credentials of an `Authorization` value: after a `Bearer` scheme
+/// (matched in any case) or the whole value.
+pub fn bearer_credentials(authorization: &str) -> &str {
     let given = authorization.trim();
-    let given = given.strip_prefix("Bearer ").unwrap_or(given).trim();
+    match given.split_once(|c: char| c.is_ascii_whitespace()) {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        _ => given,
+    }
+}
+
+fn token_matches(expected: &str, authorization: &str) -> bool {
+    let given = bearer_credentials(authorization);
     given.len() == expected.len()
         && given
             .bytes()
@@ -65,8 +89,35 @@ mod tests {
     fn token_forms_and_mismatches() {
         assert!(parse(BODY, "tok", "Bearer tok").is_ok());
         assert!(parse(BODY, "tok", "  tok ").is_ok());
-        assert!(parse(BODY, "", "anything").is_ok());
-        for bad in ["Bearer bad", "", "Bearer tok2", "Bearer to", "Basic tok"] {
+        // The scheme is case-insensitive (RFC 9110), the token is not.
+        for ok in ["bearer tok", "BEARER tok", "BeArEr \t tok"] {
+            assert!(parse(BODY, "tok", ok).is_ok(), "{ok}");
+        }
+        // No check only when asked for explicitly.
+        assert!(parse(BODY, NO_TOKEN_CHECK, "anything").is_ok());
+        assert!(parse(BODY, NO_TOKEN_CHECK, "").is_ok());
+        for header in ["anything", "", "Bearer tok"] {
+            let e = parse(BODY, "", header).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{header}");
+            let (en, ru) = (
+                e.message(crate::api::Lang::En),
+                e.message(crate::api::Lang::Ru),
+            );
+            assert!(en.contains("ExpectedToken") && en.contains("\"-\""), "{en}");
+            assert!(
+                ru.contains("ОжидаемыйТокен") && ru.contains("\"-\""),
+                "{ru}"
+            );
+        }
+        for bad in [
+            "Bearer bad",
+            "",
+            "Bearer tok2",
+            "Bearer to",
+            "Basic tok",
+            "Bearer Tok",
+            "Bearertok",
+        ] {
             let e = parse(BODY, "tok", bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Unauthorized, "{bad}");
             assert!(!e.to_string().contains("tok\""), "{e}");
@@ -75,10 +126,10 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(parse(BODY, "", "").unwrap()["idMessage"], "X");
+        assert_eq!(parse(BODY, "-", "").unwrap()["idMessage"], "X");
         let queued = r#"{"receiptId":1,"body":{"typeWebhook":"stateInstanceChanged"}}"#;
         assert_eq!(
-            parse(queued, "", "").unwrap().to_string(),
+            parse(queued, "-", "").unwrap().to_string(),
             r#"{"typeWebhook":"stateInstanceChanged"}"#
         );
         for bad in [
@@ -89,7 +140,7 @@ mod tests {
             r#"{"typeWebhook":5}"#,
         ] {
             assert_eq!(
-                parse(bad, "", "").unwrap_err().kind(),
+                parse(bad, "-", "").unwrap_err().kind(),
                 ErrorKind::Validation,
                 "{bad}"
             );

@@ -233,6 +233,27 @@ pub(crate) async fn incoming_bulk(State(s): S, Path(id): Path<String>, body: Byt
     }
 }
 
+/// Queues a broken notification: `text` is served verbatim as the answer
+/// to `receiveNotification` (`{receiptId}` in it becomes the item's id).
+pub fn incoming_raw_direct(s: &Shared, id: &str, text: &str) -> Result<Value, ApiError> {
+    with_instance(
+        s,
+        id,
+        |_, inst| json!({ "receiptId": inst.enqueue_raw(text) }),
+    )
+}
+
+pub(crate) async fn incoming_raw(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
+    let m = match body_object(&body) {
+        Ok(m) => m,
+        Err(e) => return reply(Err(e)),
+    };
+    match m.get("text").and_then(Value::as_str) {
+        Some(text) => reply(incoming_raw_direct(&s, &id, text)),
+        None => reply(Err(bad("text is required: the answer to serve verbatim"))),
+    }
+}
+
 pub(crate) async fn echo(State(s): S, Path(id): Path<String>, body: Bytes) -> Response {
     let m = match body_object(&body) {
         Ok(m) => m,

@@ -47,6 +47,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/sandbox/instances/{id}/incoming/bulk",
             post(control::incoming_bulk),
         )
+        .route(
+            "/sandbox/instances/{id}/incoming/raw",
+            post(control::incoming_raw),
+        )
         .route("/sandbox/instances/{id}/echo", post(control::echo))
         .route("/sandbox/instances/{id}/queue", get(control::queue))
         .route("/sandbox/instances/{id}/messages", get(control::messages))
@@ -306,8 +310,15 @@ async fn receive(s: &Arc<Shared>, id: &str) -> Response {
         // Enabled before the queue is looked at: a notification queued in
         // between still wakes this poll.
         notified.as_mut().enable();
-        let front = s.instances().get(id).and_then(|i| i.queue.front().cloned());
-        if let Some((receipt, body)) = front {
+        let front = s.instances().get(id).and_then(|i| {
+            i.queue
+                .front()
+                .map(|(r, b)| (*r, b.clone(), i.raw.get(r).cloned()))
+        });
+        if let Some((receipt, body, raw)) = front {
+            if let Some(text) = raw {
+                return ([(header::CONTENT_TYPE, "application/json")], text).into_response();
+            }
             return Json(json!({ "receiptId": receipt, "body": body })).into_response();
         }
         if tokio::time::timeout_at(deadline, notified).await.is_err() {

@@ -218,6 +218,14 @@ impl Sandbox {
         let _ = control::incoming_bulk_direct(&self.shared, id, count, "79001234567@c.us");
     }
 
+    /// Queues a broken notification served verbatim (`{receiptId}` in
+    /// `text` becomes its receiptId); returns the receiptId.
+    pub fn incoming_raw(&self, id: &str, text: &str) -> Option<i64> {
+        control::incoming_raw_direct(&self.shared, id, text)
+            .ok()
+            .and_then(|v| v["receiptId"].as_i64())
+    }
+
     /// Turns the echo bot on or off.
     pub fn set_echo(&self, id: &str, on: bool) {
         let _ = control::with_instance(&self.shared, id, |_, i| i.echo = on);
@@ -253,7 +261,7 @@ impl Sandbox {
         self.shared.faults().clear();
     }
 
-    /// The API requests received so far (oldest first, the last 500).
+    /// The API requests received so far (oldest first, the last 10 000).
     pub fn requests(&self) -> Vec<Value> {
         self.shared.log().iter().cloned().collect()
     }

@@ -214,6 +214,7 @@ pub fn call(shared: &Shared, inst: &mut Instance, op: Op, input: Input) -> Reply
                 .ok_or_else(|| bad("receiptId must be a number"))?;
             let before = inst.queue.len();
             inst.queue.retain(|(r, _)| *r != id);
+            inst.raw.remove(&id);
             Ok(json!({ "result": inst.queue.len() < before }))
         }
         Op::GetChatHistory => {

@@ -13,8 +13,9 @@ use super::faults::Faults;
 
 /// The registration / confirmation code the sandbox accepts.
 pub const SANDBOX_CODE: &str = "123456";
-/// The most API requests kept in the request log.
-const LOG_LIMIT: usize = 500;
+/// The most API requests kept in the request log (enough for the journal
+/// checks of the receiving tests: thousands of polls and deletes).
+const LOG_LIMIT: usize = 10_000;
 
 /// A group chat.
 #[derive(Debug, Clone)]
@@ -52,6 +53,9 @@ pub struct Instance {
     pub queue: VecDeque<(i64, Value)>,
     /// The next receiptId.
     pub next_receipt: i64,
+    /// Queue items served verbatim instead of `{receiptId, body}`: broken
+    /// notifications for the receivers' robustness tests (by receiptId).
+    pub raw: HashMap<i64, String>,
     /// Every message sent and received, oldest first (the journal).
     pub messages: Vec<Value>,
     /// Address book: chat id → name.
@@ -111,6 +115,7 @@ impl Instance {
             settings: settings.as_object().cloned().unwrap_or_default(),
             queue: VecDeque::new(),
             next_receipt: 1,
+            raw: HashMap::new(),
             messages: Vec::new(),
             contacts,
             groups: BTreeMap::new(),
@@ -156,6 +161,15 @@ impl Instance {
         self.queue.push_back((id, body));
         self.notify.notify_waiters();
         id
+    }
+
+    /// Queues a text served verbatim as the `receiveNotification` answer,
+    /// with `{receiptId}` in it replaced by the item's receiptId; returns it.
+    pub fn enqueue_raw(&mut self, text: &str) -> i64 {
+        let id = self.next_receipt;
+        self.raw
+            .insert(id, text.replace("{receiptId}", &id.to_string()));
+        self.enqueue(Value::Null)
     }
 
     /// Changes the state and tells subscribers.

@@ -20,7 +20,14 @@
 //   rawnum <index> <vals…> call method number <index>, even out of range
 //   meta                   R meta props/methods with both names, params, defaults
 //   fixdepth <n>           the event buffer holds n and ignores SetEventBufferDepth
+//   apptype <n>            IPlatformInfo's application type (0 thin client, the default;
+//                          3 server, 4 external connection)
 //   take <n> <ms>          R events <k>, then E <source> <message> <data> lines
+//   takeack <n> <ms> [ack|noack] [handle_ms]
+//                          like take, but prints each E line at once, then A <receiptId>,
+//                          then calls AckNotification(receiptId) as 1C's handler would
+//                          (a consumer killed at any point leaves a faithful record);
+//                          noack: only the E lines; handle_ms: time each event's handling takes
 //   sleep <ms> / clock (R clock <ms>) / stats / sizeof / quit
 #include <dlfcn.h>
 #include <chrono>
@@ -108,7 +115,16 @@ class Memory : public IMemoryManager {
 
 struct Event { std::string source, message, data; };
 
-class Host : public IAddInDefBase {
+// IPlatformInfo: where the add-in runs (the platform offers it through
+// IAddInDefBaseEx::GetInterface since it declared eAppCapabilities1+).
+class PlatformInfo : public IPlatformInfo {
+  public:
+    AppInfo info{u"8.3.25.0", u"emulator", eAppThinClient};
+    const AppInfo *ADDIN_API GetPlatformInfo() override { return &info; }
+};
+static PlatformInfo platform;
+
+class Host : public IAddInDefBaseEx {
   public:
     std::mutex m;
     std::condition_variable cv;
@@ -147,6 +163,9 @@ class Host : public IAddInDefBase {
     }
     bool ADDIN_API SetStatusLine(WCHAR_T *) override { return true; }
     void ADDIN_API ResetStatusLine() override {}
+    IInterface *ADDIN_API GetInterface(Interfaces iface) override {
+        return iface == eIPlatformInfo ? static_cast<IInterface *>(&platform) : nullptr;
+    }
 };
 
 typedef long (*GetClassObjectFn)(const WCHAR_T *, IComponentBase **);
@@ -389,6 +408,46 @@ int main() {
             host.depth = atol(f[1].c_str());
             host.fixed = true;
             std::cout << "R\tok\n";
+        } else if (cmd == "apptype") {
+            platform.info.Application = (IPlatformInfo::AppType)atoi(f[1].c_str());
+            std::cout << "R\tok\n";
+        } else if (cmd == "takeack") {
+            long n = atol(f[1].c_str()), ms = atol(f[2].c_str()), got = 0, failed = 0;
+            bool noack = f.size() > 3 && f[3] == "noack";
+            long handle_ms = f.size() > 4 ? atol(f[4].c_str()) : 0;
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+            IComponentBase *o = obj();
+            long ack = o->FindMethod(u"AckNotification");
+            while (got < n) {
+                Event e;
+                {
+                    std::unique_lock<std::mutex> g(host.m);
+                    if (host.events.empty() && !host.cv.wait_until(g, deadline, [] { return !host.events.empty(); })) break;
+                    e = host.events.front();
+                    host.events.pop_front();
+                }
+                got++;
+                std::this_thread::sleep_for(std::chrono::milliseconds(handle_ms));
+                std::cout << "E\t" << e.source << "\t" << e.message << "\t" << e.data << "\n";
+                if (noack) {
+                    std::cout.flush();
+                    continue;
+                }
+                size_t at = e.data.find("\"receiptId\":");
+                double receipt = at == std::string::npos ? -1 : strtod(e.data.c_str() + at + 12, nullptr);
+                std::cout << "A\t" << (long long)receipt << "\n";
+                std::cout.flush();
+                tVariant p;
+                tVarInit(&p);
+                TV_VT(&p) = VTYPE_R8;
+                TV_R8(&p) = receipt;
+                take_error();
+                if (!o->CallAsProc(ack, &p, 1)) {
+                    failed++;
+                    std::cout << "F\t" << take_error() << "\n";
+                }
+            }
+            std::cout << "R\ttakeack\t" << got << "\t" << failed << "\n";
         } else if (cmd == "take") {
             long n = atol(f[1].c_str()), ms = atol(f[2].c_str());
             auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
