@@ -94,7 +94,7 @@ fn python_per_call(sb: &Sandbox) -> Option<f64> {
 }
 
 fn main() {
-    // One server thread: on 2 cores the client gets the other one, as in shared/notes/http-client.md.
+    // One server thread: on 2 cores the client gets the other one (docs/architecture.md: how it was measured).
     let sb = Sandbox::start(SandboxConfig {
         authorized: true,
         echo: false,

@@ -44,7 +44,7 @@ pub struct SandboxConfig {
     pub authorized: bool,
     /// Answer each text sent with an incoming "Echo: …".
     pub echo: bool,
-    /// How long `receiveNotification` waits without a `receiveTimeout`.
+    /// How long `receiveNotification` holds a request while the queue is empty (the service: 5 s).
     pub receive_wait: Duration,
     /// Serve HTTPS with a fresh self-signed certificate (see [`Sandbox::certificate_pem`]).
     pub tls: bool,
