@@ -15,7 +15,7 @@ use super::variant::{Arg, Ret};
 use crate::api::{Client, Config, Error, Lang, Messenger, Secret, Text};
 
 /// What the properties hold.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// IdInstance.
     pub id: String,
@@ -35,6 +35,26 @@ pub struct Settings {
     pub proxy: String,
     /// ВызыватьИсключения.
     pub throw_errors: bool,
+    /// РазрешитьНезащищенноеСоединение: `http://` to another machine allowed.
+    pub allow_insecure_http: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // By hand: the proxy may carry a password (the tokens print as ****).
+        f.debug_struct("Settings")
+            .field("id", &self.id)
+            .field("token", &self.token)
+            .field("url", &crate::api::redact::mask_credentials(&self.url))
+            .field("messenger", &self.messenger)
+            .field("user_id", &self.user_id)
+            .field("user_token", &self.user_token)
+            .field("timeout", &self.timeout)
+            .field("proxy", &crate::api::redact::mask_credentials(&self.proxy))
+            .field("throw_errors", &self.throw_errors)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -49,6 +69,7 @@ impl Default for Settings {
             timeout: crate::api::config::DEFAULT_TIMEOUT_SECS as u32,
             proxy: String::new(),
             throw_errors: true,
+            allow_insecure_http: false,
         }
     }
 }
@@ -86,6 +107,7 @@ impl Component {
         cfg.user_token = Some(s.user_token.clone()).filter(|v| !v.is_empty());
         cfg.timeout = Duration::from_secs(u64::from(s.timeout.max(1)));
         cfg.proxy = Some(s.proxy.clone()).filter(|v| !v.is_empty());
+        cfg.allow_insecure_http = s.allow_insecure_http;
         let c = Arc::new(Client::new(cfg)?);
         self.client = Some(c.clone());
         Ok(c)

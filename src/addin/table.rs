@@ -237,6 +237,13 @@ pub static PROPS: &[Prop] = &[
         get: Some(a::get_version),
         set: None,
     },
+    // Appended, not inserted: property numbers stay what they were.
+    Prop {
+        ru: "РазрешитьНезащищенноеСоединение",
+        en: "AllowInsecureHttp",
+        get: Some(a::get_allow_insecure),
+        set: Some(a::set_allow_insecure),
+    },
 ];
 
 /// Every method, in `GetMethodName` order.

@@ -9,6 +9,20 @@
 //! by the client is driven by whichever thread calls; tokio lets several
 //! threads `block_on` the same current-thread runtime at once (one drives
 //! the I/O, the others are woken by it), so a client may be shared.
+//!
+//! Name resolution is asynchronous, on that same runtime (reqwest's
+//! `hickory-dns` feature, on by default once compiled in). reqwest's default
+//! resolver calls the system's `getaddrinfo` on tokio's blocking pool, and
+//! dropping the runtime waits for that thread: a hung DNS server froze 1C for
+//! up to ~30 s on every property write and on object destruction, long after
+//! the call itself had timed out. Abandoning the thread instead
+//! (`shutdown_background`) would leave a thread that returns into this
+//! library's code after 1C may have unloaded it. An async resolver has no
+//! thread: dropping the runtime drops the lookup. (A `socks5://` proxy's
+//! local lookup goes through the same resolver.)
+//!
+//! The call's time limit (`timeout`, 1C's `Таймаут`) is a deadline for the
+//! whole call: every attempt, every retry and every wait between them.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -21,6 +35,7 @@ use super::cancel::Cancel;
 use super::config::Config;
 use super::error::{Error, ErrorKind, Result};
 use super::lang::Text;
+use super::redact;
 use super::request::{Body, Request};
 use super::spec::HttpMethod;
 
@@ -42,6 +57,9 @@ pub struct Client {
     base_url: reqwest::Url,
     http: reqwest::Client,
     runtime: tokio::runtime::Runtime,
+    /// Keeps this client's secrets in the redaction step while it lives
+    /// (declared last: dropped after everything that could still report).
+    _secrets: redact::Registration,
 }
 
 impl fmt::Debug for Client {
@@ -63,6 +81,8 @@ struct Answer {
 impl Client {
     /// Validates `config` and prepares the connection pool. Nothing is sent yet.
     pub fn new(config: Config) -> Result<Client> {
+        // Registered first, so that even a validation error cannot quote a secret.
+        let secrets = redact::register(config.secrets());
         config.validate()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -93,6 +113,7 @@ impl Client {
             config,
             http,
             runtime,
+            _secrets: secrets,
         })
     }
 
@@ -105,9 +126,8 @@ impl Client {
     /// (`null` for an empty answer). The text is passed through unchanged:
     /// no `serde_json::Value` is built, so a large answer costs its own size.
     pub(crate) fn execute(&self, req: Request) -> Result<String> {
-        self.runtime
-            .block_on(self.execute_async(&req))
-            .map_err(|e| e.redacted(&self.config.api_token))
+        // Errors are scrubbed of this client's secrets where they are built (`Error::new`).
+        self.runtime.block_on(self.execute_async(&req))
     }
 
     /// Like [`Client::execute`], but returns `Ok(None)` as soon as `cancel`
@@ -120,20 +140,25 @@ impl Client {
         if cancel.is_cancelled() {
             return Ok(None);
         }
-        self.runtime
-            .block_on(async {
-                tokio::select! {
-                    r = self.execute_async(&req) => r.map(Some),
-                    _ = cancel.cancelled() => Ok(None),
-                }
-            })
-            .map_err(|e| e.redacted(&self.config.api_token))
+        self.runtime.block_on(async {
+            tokio::select! {
+                r = self.execute_async(&req) => r.map(Some),
+                _ = cancel.cancelled() => Ok(None),
+            }
+        })
     }
 
+    /// Sends `req`, retrying idempotent calls, all within one deadline:
+    /// the configured timeout (plus a long poll's wait) bounds the whole call.
     async fn execute_async(&self, req: &Request) -> Result<String> {
+        let budget = self.config.timeout + req.extra_timeout;
+        let deadline = tokio::time::Instant::now() + budget;
         let mut attempt: u32 = 0;
         loop {
-            let result = self.send_once(req).await;
+            let result = match tokio::time::timeout_at(deadline, self.send_once(req)).await {
+                Ok(r) => r,
+                Err(_) => Err(timed_out(&req.method)),
+            };
             let retry_wait = match &result {
                 Ok(a) if a.status == 429 || a.status >= 500 => {
                     Some(a.retry_after.unwrap_or_else(|| backoff(attempt)))
@@ -144,13 +169,21 @@ impl Client {
                 _ => None,
             };
             let may_retry = req.idempotent && attempt < self.config.max_retries;
-            match (retry_wait, may_retry) {
-                (Some(wait), true) if wait <= MAX_RETRY_AFTER => {
+            if let (Some(wait), true) = (retry_wait, may_retry) {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                if wait <= left.min(MAX_RETRY_AFTER) {
                     attempt += 1;
                     tokio::time::sleep(wait).await;
+                    continue;
                 }
-                _ => return self.finish(req, result?),
+                // The service named a wait the call cannot afford: end now and say when.
+                if let Ok(a) = &result {
+                    if a.retry_after.is_some() {
+                        return Err(retry_later(&req.method, a.status, wait));
+                    }
+                }
             }
+            return self.finish(req, result?);
         }
     }
 
@@ -318,6 +351,38 @@ fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// The call's deadline passed (`timeout`, 1C's `Таймаут`).
+fn timed_out(method: &str) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        Text::new(
+            "No answer within the timeout (Timeout): the service or the network is slow",
+            "Нет ответа за отведённое время (Таймаут): сервис или сеть работают медленно",
+        ),
+    )
+    .with_method(method)
+}
+
+/// The service asked (`Retry-After`) for a longer wait than the call has left.
+fn retry_later(method: &str, status: u16, wait: Duration) -> Error {
+    let secs = wait.as_secs();
+    let at = std::time::SystemTime::now() + wait;
+    let day = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() % 86_400);
+    let clock = format!("{:02}:{:02}:{:02} UTC", day / 3600, day / 60 % 60, day % 60);
+    Error::new(
+        ErrorKind::RateLimited,
+        Text::new(
+            format!("The service ({status}) asks to retry in {secs} s (Retry-After), later than this call's time limit (Timeout) allows: try again after {clock}"),
+            format!("Сервис ({status}) просит повторить через {secs} с (Retry-After) — позже, чем позволяет время вызова (Таймаут): повторите после {clock}"),
+        ),
+    )
+    .with_method(method)
+    .with_status(status)
+    .with_retry_after(secs)
+}
+
 fn backoff(attempt: u32) -> Duration {
     BACKOFF_BASE * 2u32.saturating_pow(attempt.min(5))
 }
@@ -350,8 +415,16 @@ pub(crate) fn decode<T: DeserializeOwned>(method: &str, text: &str) -> Result<T>
     serde_json::from_str(text).map_err(|e| decode_error(method, &e.to_string(), text.as_bytes()))
 }
 
+/// How many characters of an answer an error quotes.
+const QUOTED_CHARS: usize = 120;
+/// How many characters of an error answer's text an error quotes.
+const SERVICE_MESSAGE_CHARS: usize = 300;
+
 fn decode_error(method: &str, why: &str, body: &[u8]) -> Error {
-    let shown: String = String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned();
+    // Redacted before the cut, so a secret straddling the limit leaves no piece.
+    // (A generous byte window: the quote is counted in characters.)
+    let window = &body[..body.len().min(64 * 1024)];
+    let shown = redact::scrub_clip(&String::from_utf8_lossy(window), QUOTED_CHARS);
     Error::new(
         ErrorKind::Decode,
         Text::new(
@@ -371,14 +444,17 @@ fn service_message(body: &[u8]) -> Option<String> {
         message: Option<serde_json::Value>,
     }
     if let Ok(ErrBody { message: Some(m) }) = serde_json::from_slice::<ErrBody>(body) {
-        return Some(match m {
+        let m = match m {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
-        });
+        };
+        return Some(redact::scrub_clip(&m, SERVICE_MESSAGE_CHARS));
     }
-    let text = String::from_utf8_lossy(body);
+    let window = &body[..body.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(window);
     let text = text.trim();
-    (!text.is_empty()).then(|| text.chars().take(300).collect())
+    // Redacted before the cut (see `decode_error`).
+    (!text.is_empty()).then(|| redact::scrub_clip(text, SERVICE_MESSAGE_CHARS))
 }
 
 /// Maps a transport failure to its kind, with the cause's text as detail.
@@ -390,11 +466,12 @@ fn transport_error(method: &str, e: reqwest::Error) -> Error {
     } else {
         ErrorKind::Connect
     };
+    if kind == ErrorKind::Timeout {
+        return timed_out(method)
+            .with_detail(&error_chain(&e))
+            .with_source(e);
+    }
     let text = match kind {
-        ErrorKind::Timeout => Text::new(
-            "No answer within the timeout (Timeout): the service or the network is slow",
-            "Нет ответа за отведённое время (Таймаут): сервис или сеть работают медленно",
-        ),
         ErrorKind::Tls => Text::new(
             "The secure connection failed (TLS certificate not trusted or handshake error)",
             "Не удалось установить защищённое соединение (сертификат не доверенный или ошибка TLS)",

@@ -10,6 +10,7 @@ pub mod file;
 pub mod lang;
 pub mod methods;
 mod params;
+pub mod redact;
 mod request;
 pub mod secret;
 pub mod spec;

@@ -13,6 +13,8 @@ use super::{Error, ErrorKind, Result, Text};
 /// `Bearer <token>` or the bare token, compared in constant time so the token
 /// does not leak through timing.
 pub fn parse(body: &str, expected_token: &str, authorization: &str) -> Result<Value> {
+    // Both tokens join the redaction step while the check runs (issue 16, item 3).
+    let _secrets = super::redact::register([expected_token, bearer(authorization)]);
     if !expected_token.is_empty() && !token_matches(expected_token, authorization) {
         return Err(Error::new(
             ErrorKind::Unauthorized,
@@ -34,9 +36,14 @@ pub fn parse(body: &str, expected_token: &str, authorization: &str) -> Result<Va
     }
 }
 
-fn token_matches(expected: &str, authorization: &str) -> bool {
+/// The token in an `Authorization` value (`Bearer x` or bare `x`).
+fn bearer(authorization: &str) -> &str {
     let given = authorization.trim();
-    let given = given.strip_prefix("Bearer ").unwrap_or(given).trim();
+    given.strip_prefix("Bearer ").unwrap_or(given).trim()
+}
+
+fn token_matches(expected: &str, authorization: &str) -> bool {
+    let given = bearer(authorization);
     given.len() == expected.len()
         && given
             .bytes()
