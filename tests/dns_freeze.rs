@@ -160,6 +160,28 @@ fn addin_property_write_and_destroy_do_not_wait_for_a_hung_resolver() {
     assert!(total < Duration::from_secs(SHIM_SLEEP_SECS), "{total:?}");
 }
 
+/// 1C unloads the add-in while a lookup is still hung: the lookup thread
+/// wakes up later inside the library's code, which must still be mapped
+/// (the library pins itself when a client leaves such a thread behind).
+#[test]
+fn unloading_the_addin_with_a_lookup_still_hung_does_not_crash() {
+    let script = format!(
+        "load\t{}\nnew\nset\tIdInstance\ts:1101000001\nset\tApiToken\ts:dns-freeze-token\n\
+         set\tАдресAPI\ts:https://{HOST}\nset\tТаймаут\ti:1\n\
+         call\tПолучитьСостояниеИнстанса\nunload\nsleep\t{}\nclock\n",
+        common::cdylib_path().display(),
+        SHIM_SLEEP_SECS * 1000 + 1500
+    );
+    let out = run_emulator_with_shim(&script);
+    assert_eq!(out[6][1], "fail", "{out:?}");
+    assert_eq!(out[7][1..], ["ok", "0"], "dlclose succeeded: {out:?}");
+    assert_eq!(
+        out.last().unwrap()[1],
+        "clock",
+        "the host lived on: {out:?}"
+    );
+}
+
 fn run_emulator_with_shim(script: &str) -> Vec<common::host::Line> {
     use std::io::Write;
     let mut child = Command::new(common::host::emulator())

@@ -10,22 +10,17 @@
 //! threads `block_on` the same current-thread runtime at once (one drives
 //! the I/O, the others are woken by it), so a client may be shared.
 //!
-//! Name resolution is asynchronous, on that same runtime (reqwest's
-//! `hickory-dns` feature, on by default once compiled in). reqwest's default
-//! resolver calls the system's `getaddrinfo` on tokio's blocking pool, and
-//! dropping the runtime waits for that thread: a hung DNS server froze 1C for
-//! up to ~30 s on every property write and on object destruction, long after
-//! the call itself had timed out. Abandoning the thread instead
-//! (`shutdown_background`) would leave a thread that returns into this
-//! library's code after 1C may have unloaded it. An async resolver has no
-//! thread: dropping the runtime drops the lookup. (A `socks5://` proxy's
-//! local lookup goes through the same resolver.)
+//! Names are resolved by [`ThreadResolver`]: `getaddrinfo` on a thread of
+//! its own per lookup, never on tokio's blocking pool, so dropping a client
+//! (a property write, Done/DestroyObject, `sdkwa_client_free`) never waits
+//! for a hung DNS server (see `resolve.rs` for why, and why not hickory).
 //!
 //! The call's time limit (`timeout`, 1C's `Таймаут`) is a deadline for the
 //! whole call: every attempt, every retry and every wait between them.
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
@@ -37,6 +32,7 @@ use super::error::{Error, ErrorKind, Result};
 use super::lang::Text;
 use super::redact;
 use super::request::{Body, Request};
+use super::resolve::ThreadResolver;
 use super::spec::HttpMethod;
 
 /// Redirects followed within one attempt.
@@ -57,6 +53,8 @@ pub struct Client {
     base_url: reqwest::Url,
     http: reqwest::Client,
     runtime: tokio::runtime::Runtime,
+    /// The name lookups of `http` (released in `Drop`, never waited for).
+    resolver: Arc<ThreadResolver>,
     /// Keeps this client's secrets in the redaction step while it lives
     /// (declared last: dropped after everything that could still report).
     _secrets: redact::Registration,
@@ -67,6 +65,13 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("config", &self.config)
             .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // Before the runtime goes: a lookup still hung keeps the library loaded.
+        self.resolver.release();
     }
 }
 
@@ -97,7 +102,8 @@ impl Client {
                 )
                 .with_source(e)
             })?;
-        let http = build_http(&config)?;
+        let resolver = Arc::new(ThreadResolver::default());
+        let http = build_http(&config, resolver.clone())?;
         let base_url = reqwest::Url::parse(&config.base_url())
             .ok()
             .filter(|u| !u.cannot_be_a_base())
@@ -113,6 +119,7 @@ impl Client {
             config,
             http,
             runtime,
+            resolver,
             _secrets: secrets,
         })
     }
@@ -523,7 +530,7 @@ fn is_tls(e: &(dyn StdError + 'static)) -> bool {
 
 /// The reqwest client: rustls, explicit proxy only, no automatic redirects
 /// ([`Client::send_once`] follows those within the same origin).
-fn build_http(cfg: &Config) -> Result<reqwest::Client> {
+fn build_http(cfg: &Config, resolver: Arc<ThreadResolver>) -> Result<reqwest::Client> {
     let mut headers = HeaderMap::new();
     headers.insert(
         AUTHORIZATION,
@@ -545,7 +552,8 @@ fn build_http(cfg: &Config) -> Result<reqwest::Client> {
         .connect_timeout(cfg.connect_timeout)
         .pool_idle_timeout(Duration::from_secs(50))
         .tcp_nodelay(true)
-        .redirect(reqwest::redirect::Policy::none());
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(resolver);
     // Environment proxies are ignored on purpose: a proxy is set explicitly
     // (the Proxy property) or not at all, so behaviour does not depend on
     // variables that 1C servers inherit by accident.

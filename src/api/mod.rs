@@ -12,6 +12,7 @@ pub mod methods;
 mod params;
 pub mod redact;
 mod request;
+mod resolve;
 pub mod secret;
 pub mod spec;
 pub mod webhook;

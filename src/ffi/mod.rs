@@ -7,6 +7,7 @@
 //! used by several threads at once.
 
 mod boundary;
+mod pin;
 pub mod result;
 
 use std::ffi::{c_char, CStr};
@@ -16,6 +17,7 @@ use serde_json::{json, Map, Value};
 
 use crate::api::{Client, Config, Error, FileSource, Lang};
 use boundary::{finish, guard, optional_str, panic_error, required_str, set_last_error};
+pub(crate) use pin::pin_library;
 pub use result::*;
 
 /// An sdkwa client: create with [`sdkwa_client_new`], free with [`sdkwa_client_free`].

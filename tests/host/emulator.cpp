@@ -22,6 +22,7 @@
 //   fixdepth <n>           the event buffer holds n and ignores SetEventBufferDepth
 //   take <n> <ms>          R events <k>, then E <source> <message> <data> lines
 //   sleep <ms> / clock (R clock <ms>) / stats / sizeof / quit
+//   unload                 R ok <dlclose result>: Done + DestroyObject on every object, then dlclose
 #include <dlfcn.h>
 #include <chrono>
 #include <condition_variable>
@@ -414,6 +415,14 @@ int main() {
             std::cout << "R\tstats\t" << mem.allocs << "\t" << mem.frees << "\n";
         } else if (cmd == "sizeof") {
             std::cout << "R\tsizeof\t" << sizeof(tVariant) << "\t" << offsetof(tVariant, vt) << "\t" << sizeof(struct tm) << "\n";
+        } else if (cmd == "unload") {
+            auto destroy = (DestroyObjectFn)dlsym(lib, "DestroyObject");
+            for (auto &o : objects) {
+                if (o) { o->Done(); destroy(&o); }
+            }
+            int r = dlclose(lib);
+            lib = nullptr;
+            std::cout << "R\tok\t" << r << "\n";
         } else if (cmd == "quit") {
             break;
         } else {
