@@ -387,7 +387,7 @@ fn retry_later(method: &str, status: u16, wait: Duration) -> Error {
     )
     .with_method(method)
     .with_status(status)
-    .with_retry_after(secs)
+    .with_retry_after(u32::try_from(secs).unwrap_or(u32::MAX))
 }
 
 fn backoff(attempt: u32) -> Duration {

@@ -99,10 +99,11 @@ impl ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     status: Option<u16>,
-    method: Option<String>,
+    /// Boxed: keeps the error small enough to return by value everywhere.
+    method: Option<Box<str>>,
     service_message: Option<String>,
     text: Text,
-    retry_after: Option<u64>,
+    retry_after: Option<u32>,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -194,7 +195,7 @@ impl Error {
 
     /// Attaches the name of the service method that failed.
     pub fn with_method(mut self, method: &str) -> Self {
-        self.method = Some(scrubbed(method.to_string()));
+        self.method = Some(scrubbed(method.to_string()).into_boxed_str());
         self
     }
 
@@ -214,14 +215,14 @@ impl Error {
     }
 
     /// Attaches the seconds the service asked to wait (`Retry-After`).
-    pub(crate) fn with_retry_after(mut self, seconds: u64) -> Self {
+    pub(crate) fn with_retry_after(mut self, seconds: u32) -> Self {
         self.retry_after = Some(seconds);
         self
     }
 
     /// The seconds the service asked to wait before retrying (`Retry-After`),
     /// when the call ended because that wait did not fit in its time limit.
-    pub fn retry_after(&self) -> Option<u64> {
+    pub fn retry_after(&self) -> Option<u32> {
         self.retry_after
     }
 
