@@ -84,6 +84,12 @@ const PROPS: &[(&str, &str, bool, bool)] = &[
     ("ВызыватьИсключения", "ThrowErrors", true, true),
     ("ПоследняяОшибка", "LastError", true, false),
     ("Версия", "Version", true, false),
+    (
+        "РазрешитьНезащищенноеСоединение",
+        "AllowInsecureHttp",
+        true,
+        true,
+    ),
 ];
 
 fn script(sb: &sdkwa1c::sandbox::Sandbox, body: &str) -> Vec<Line> {
