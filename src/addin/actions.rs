@@ -39,7 +39,8 @@ pub fn set_token(c: &mut Component, a: &Arg) -> Result<(), Error> {
     Ok(())
 }
 pub fn get_url(c: &Component) -> Ret {
-    Ret::Str(c.settings.url.clone())
+    // An address with a password (`https://user:password@host`) reads back masked.
+    Ret::Str(crate::api::redact::mask_credentials(&c.settings.url))
 }
 pub fn set_url(c: &mut Component, a: &Arg) -> Result<(), Error> {
     let url = text_prop(a, "ApiUrl")?;

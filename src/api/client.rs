@@ -381,8 +381,8 @@ fn retry_later(method: &str, status: u16, wait: Duration) -> Error {
     Error::new(
         ErrorKind::RateLimited,
         Text::new(
-            format!("The service ({status}) asks to retry in {secs} s (Retry-After), later than this call's time limit (Timeout) allows: try again after {clock}"),
-            format!("Сервис ({status}) просит повторить через {secs} с (Retry-After) — позже, чем позволяет время вызова (Таймаут): повторите после {clock}"),
+            format!("The service ({status}) asks to retry in {secs} s (Retry-After), longer than this call may still wait (what is left of its Timeout, never more than {} s): try again after {clock}", MAX_RETRY_AFTER.as_secs()),
+            format!("Сервис ({status}) просит повторить через {secs} с (Retry-After) — дольше, чем вызов ещё может ждать (остаток Таймаута, не больше {} с): повторите после {clock}", MAX_RETRY_AFTER.as_secs()),
         ),
     )
     .with_method(method)
