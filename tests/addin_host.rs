@@ -98,6 +98,12 @@ const PROPS: &[(&str, &str, bool, bool)] = &[
     ("ПоследняяОшибка", "LastError", true, false),
     ("Версия", "Version", true, false),
     ("ПодтверждениеВручную", "ManualAck", true, true),
+    (
+        "РазрешитьНезащищенноеСоединение",
+        "AllowInsecureHttp",
+        true,
+        true,
+    ),
 ];
 
 fn script(sb: &sdkwa1c::sandbox::Sandbox, body: &str) -> Vec<Line> {

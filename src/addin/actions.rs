@@ -38,7 +38,8 @@ pub fn set_token(c: &mut Component, a: &Arg) -> Result<(), Error> {
     Ok(())
 }
 pub fn get_url(c: &Component) -> Ret {
-    Ret::Str(c.settings.url.clone())
+    // An address with a password (`https://user:password@host`) reads back masked.
+    Ret::Str(crate::api::redact::mask_credentials(&c.settings.url))
 }
 pub fn set_url(c: &mut Component, a: &Arg) -> Result<(), Error> {
     let url = text_prop(a, "ApiUrl")?;
@@ -101,7 +102,8 @@ pub fn set_timeout(c: &mut Component, a: &Arg) -> Result<(), Error> {
     Ok(())
 }
 pub fn get_proxy(c: &Component) -> Ret {
-    Ret::Str(c.settings.proxy.clone())
+    // Reads back with the password masked, like ApiToken.
+    Ret::Str(crate::api::redact::mask_credentials(&c.settings.proxy))
 }
 pub fn set_proxy(c: &mut Component, a: &Arg) -> Result<(), Error> {
     let proxy = text_prop(a, "Proxy")?;
@@ -122,6 +124,24 @@ pub fn set_throw(c: &mut Component, a: &Arg) -> Result<(), Error> {
         Arg::Int(i) => *i != 0,
         _ => return Err(messages::bad_property("ThrowErrors", "Boolean", "Булево")),
     };
+    Ok(())
+}
+pub fn get_allow_insecure(c: &Component) -> Ret {
+    Ret::Bool(c.settings.allow_insecure_http)
+}
+pub fn set_allow_insecure(c: &mut Component, a: &Arg) -> Result<(), Error> {
+    c.settings.allow_insecure_http = match a {
+        Arg::Bool(b) => *b,
+        Arg::Int(i) => *i != 0,
+        _ => {
+            return Err(messages::bad_property(
+                "AllowInsecureHttp",
+                "Boolean",
+                "Булево",
+            ))
+        }
+    };
+    c.settings_changed();
     Ok(())
 }
 pub fn get_last_error(c: &Component) -> Ret {

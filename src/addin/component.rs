@@ -15,7 +15,7 @@ use super::variant::{Arg, Ret};
 use crate::api::{Client, Config, Error, Lang, Messenger, Op, Secret, Text};
 
 /// What the properties hold.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// IdInstance.
     pub id: String,
@@ -37,6 +37,27 @@ pub struct Settings {
     pub throw_errors: bool,
     /// ПодтверждениеВручную.
     pub manual_ack: bool,
+    /// РазрешитьНезащищенноеСоединение: `http://` to another machine allowed.
+    pub allow_insecure_http: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // By hand: the proxy may carry a password (the tokens print as ****).
+        f.debug_struct("Settings")
+            .field("id", &self.id)
+            .field("token", &self.token)
+            .field("url", &crate::api::redact::mask_credentials(&self.url))
+            .field("messenger", &self.messenger)
+            .field("user_id", &self.user_id)
+            .field("user_token", &self.user_token)
+            .field("timeout", &self.timeout)
+            .field("proxy", &crate::api::redact::mask_credentials(&self.proxy))
+            .field("throw_errors", &self.throw_errors)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("manual_ack", &self.manual_ack)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -52,6 +73,7 @@ impl Default for Settings {
             proxy: String::new(),
             throw_errors: true,
             manual_ack: false,
+            allow_insecure_http: false,
         }
     }
 }
@@ -89,6 +111,7 @@ impl Component {
         cfg.user_token = Some(s.user_token.clone()).filter(|v| !v.is_empty());
         cfg.timeout = Duration::from_secs(u64::from(s.timeout.max(1)));
         cfg.proxy = Some(s.proxy.clone()).filter(|v| !v.is_empty());
+        cfg.allow_insecure_http = s.allow_insecure_http;
         let c = Arc::new(Client::new(cfg)?);
         self.client = Some(c.clone());
         Ok(c)

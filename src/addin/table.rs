@@ -254,6 +254,13 @@ pub static PROPS: &[Prop] = &[
         get: Some(rcv::get_manual_ack),
         set: Some(rcv::set_manual_ack),
     },
+    // Appended, not inserted: property numbers stay what they were.
+    Prop {
+        ru: "РазрешитьНезащищенноеСоединение",
+        en: "AllowInsecureHttp",
+        get: Some(a::get_allow_insecure),
+        set: Some(a::set_allow_insecure),
+    },
 ];
 
 /// Every method, in `GetMethodName` order.

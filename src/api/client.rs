@@ -9,9 +9,18 @@
 //! by the client is driven by whichever thread calls; tokio lets several
 //! threads `block_on` the same current-thread runtime at once (one drives
 //! the I/O, the others are woken by it), so a client may be shared.
+//!
+//! Names are resolved by [`ThreadResolver`]: `getaddrinfo` on a thread of
+//! its own per lookup, never on tokio's blocking pool, so dropping a client
+//! (a property write, Done/DestroyObject, `sdkwa_client_free`) never waits
+//! for a hung DNS server (see `resolve.rs` for why, and why not hickory).
+//!
+//! The call's time limit (`timeout`, 1C's `Таймаут`) is a deadline for the
+//! whole call: every attempt, every retry and every wait between them.
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
@@ -21,8 +30,10 @@ use super::cancel::Cancel;
 use super::config::Config;
 use super::error::{Error, ErrorKind, Result};
 use super::lang::Text;
+use super::redact;
 use super::registry::{Answer, Auth, HttpMethod, Messengers, Scope};
 use super::request::{Body, Request};
+use super::resolve::ThreadResolver;
 
 /// Redirects followed within one attempt.
 const MAX_REDIRECTS: usize = 5;
@@ -44,6 +55,11 @@ pub struct Client {
     auth: Credentials,
     http: reqwest::Client,
     runtime: tokio::runtime::Runtime,
+    /// The name lookups of `http` (released in `Drop`, never waited for).
+    resolver: Arc<ThreadResolver>,
+    /// Keeps this client's secrets in the redaction step while it lives
+    /// (declared last: dropped after everything that could still report).
+    _secrets: redact::Registration,
 }
 
 /// `{apiUrl}/{messenger}/{idInstance}`, `{apiUrl}/{messenger}` and `{apiUrl}/api/v1/instance/user`.
@@ -70,6 +86,13 @@ impl fmt::Debug for Client {
     }
 }
 
+impl Drop for Client {
+    fn drop(&mut self) {
+        // Before the runtime goes: a lookup still hung keeps the library loaded.
+        self.resolver.release();
+    }
+}
+
 /// What one HTTP exchange produced.
 struct HttpAnswer {
     status: u16,
@@ -81,6 +104,8 @@ struct HttpAnswer {
 impl Client {
     /// Validates `config` and prepares the connection pool. Nothing is sent yet.
     pub fn new(config: Config) -> Result<Client> {
+        // Registered first, so that even a validation error cannot quote a secret.
+        let secrets = redact::register(config.secrets());
         config.validate()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -95,7 +120,8 @@ impl Client {
                 )
                 .with_source(e)
             })?;
-        let http = build_http(&config)?;
+        let resolver = Arc::new(ThreadResolver::default());
+        let http = build_http(&config, resolver.clone())?;
         let urls = bases(&config)?;
         let auth = credentials(&config)?;
         Ok(Client {
@@ -104,6 +130,8 @@ impl Client {
             auth,
             http,
             runtime,
+            resolver,
+            _secrets: secrets,
         })
     }
 
@@ -116,17 +144,14 @@ impl Client {
     /// (`null` for an empty answer). The text is passed through unchanged:
     /// no `serde_json::Value` is built, so a large answer costs its own size.
     pub(crate) fn execute(&self, req: Request) -> Result<String> {
-        self.runtime
-            .block_on(self.execute_text(&req))
-            .map_err(|e| e.redacted(&self.config.api_token))
+        // Errors are scrubbed of this client's secrets where they are built (`Error::new`).
+        self.runtime.block_on(self.execute_text(&req))
     }
 
     /// Sends a prepared call and returns the answer's bytes as they came
     /// (a downloaded file; for a JSON operation, the JSON text's bytes).
     pub(crate) fn execute_bytes(&self, req: Request) -> Result<Vec<u8>> {
-        self.runtime
-            .block_on(self.execute_async(&req))
-            .map_err(|e| e.redacted(&self.config.api_token))
+        self.runtime.block_on(self.execute_async(&req))
     }
 
     /// Like [`Client::execute`], but returns `Ok(None)` as soon as `cancel`
@@ -139,14 +164,12 @@ impl Client {
         if cancel.is_cancelled() {
             return Ok(None);
         }
-        self.runtime
-            .block_on(async {
-                tokio::select! {
-                    r = self.execute_text(&req) => r.map(Some),
-                    _ = cancel.cancelled() => Ok(None),
-                }
-            })
-            .map_err(|e| e.redacted(&self.config.api_token))
+        self.runtime.block_on(async {
+            tokio::select! {
+                r = self.execute_text(&req) => r.map(Some),
+                _ = cancel.cancelled() => Ok(None),
+            }
+        })
     }
 
     /// The JSON text of the answer. A call with a client-side wait
@@ -172,11 +195,19 @@ impl Client {
         }
     }
 
+    /// Sends `req`, retrying the operations the registry marks safe, all
+    /// within one deadline: the configured timeout (plus the wait the service
+    /// may hold a long poll) bounds the whole attempt series.
     async fn execute_async(&self, req: &Request) -> Result<Vec<u8>> {
         self.check_credentials(req)?;
+        let budget = self.config.timeout + req.server_wait();
+        let deadline = tokio::time::Instant::now() + budget;
         let mut attempt: u32 = 0;
         loop {
-            let result = self.send_once(req).await;
+            let result = match tokio::time::timeout_at(deadline, self.send_once(req)).await {
+                Ok(r) => r,
+                Err(_) => Err(timed_out(&req.name)),
+            };
             let retry_wait = match &result {
                 Ok(a) if a.status == 429 || a.status >= 500 => {
                     Some(a.retry_after.unwrap_or_else(|| backoff(attempt)))
@@ -187,13 +218,21 @@ impl Client {
                 _ => None,
             };
             let may_retry = req.retry && attempt < self.config.max_retries;
-            match (retry_wait, may_retry) {
-                (Some(wait), true) if wait <= MAX_RETRY_AFTER => {
+            if let (Some(wait), true) = (retry_wait, may_retry) {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                if wait <= left.min(MAX_RETRY_AFTER) {
                     attempt += 1;
                     tokio::time::sleep(wait).await;
+                    continue;
                 }
-                _ => return self.finish(req, result?),
+                // The service named a wait the call cannot afford: end now and say when.
+                if let Ok(a) = &result {
+                    if a.retry_after.is_some() {
+                        return Err(retry_later(&req.name, a.status, wait));
+                    }
+                }
             }
+            return self.finish(req, result?);
         }
     }
 
@@ -420,6 +459,38 @@ fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// The call's deadline passed (`timeout`, 1C's `Таймаут`).
+fn timed_out(method: &str) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        Text::new(
+            "No answer within the timeout (Timeout): the service or the network is slow",
+            "Нет ответа за отведённое время (Таймаут): сервис или сеть работают медленно",
+        ),
+    )
+    .with_method(method)
+}
+
+/// The service asked (`Retry-After`) for a longer wait than the call has left.
+fn retry_later(method: &str, status: u16, wait: Duration) -> Error {
+    let secs = wait.as_secs();
+    let at = std::time::SystemTime::now() + wait;
+    let day = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() % 86_400);
+    let clock = format!("{:02}:{:02}:{:02} UTC", day / 3600, day / 60 % 60, day % 60);
+    Error::new(
+        ErrorKind::RateLimited,
+        Text::new(
+            format!("The service ({status}) asks to retry in {secs} s (Retry-After), longer than this call may still wait (what is left of its Timeout, never more than {} s): try again after {clock}", MAX_RETRY_AFTER.as_secs()),
+            format!("Сервис ({status}) просит повторить через {secs} с (Retry-After) — дольше, чем вызов ещё может ждать (остаток Таймаута, не больше {} с): повторите после {clock}", MAX_RETRY_AFTER.as_secs()),
+        ),
+    )
+    .with_method(method)
+    .with_status(status)
+    .with_retry_after(u32::try_from(secs).unwrap_or(u32::MAX))
+}
+
 fn backoff(attempt: u32) -> Duration {
     BACKOFF_BASE * 2u32.saturating_pow(attempt.min(5))
 }
@@ -452,8 +523,16 @@ pub(crate) fn decode<T: DeserializeOwned>(method: &str, text: &str) -> Result<T>
     serde_json::from_str(text).map_err(|e| decode_error(method, &e.to_string(), text.as_bytes()))
 }
 
+/// How many characters of an answer an error quotes.
+const QUOTED_CHARS: usize = 120;
+/// How many characters of an error answer's text an error quotes.
+const SERVICE_MESSAGE_CHARS: usize = 300;
+
 fn decode_error(method: &str, why: &str, body: &[u8]) -> Error {
-    let shown: String = String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned();
+    // Redacted before the cut, so a secret straddling the limit leaves no piece.
+    // (A generous byte window: the quote is counted in characters.)
+    let window = &body[..body.len().min(64 * 1024)];
+    let shown = redact::scrub_clip(&String::from_utf8_lossy(window), QUOTED_CHARS);
     Error::new(
         ErrorKind::Decode,
         Text::new(
@@ -473,14 +552,17 @@ fn service_message(body: &[u8]) -> Option<String> {
         message: Option<serde_json::Value>,
     }
     if let Ok(ErrBody { message: Some(m) }) = serde_json::from_slice::<ErrBody>(body) {
-        return Some(match m {
+        let m = match m {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
-        });
+        };
+        return Some(redact::scrub_clip(&m, SERVICE_MESSAGE_CHARS));
     }
-    let text = String::from_utf8_lossy(body);
+    let window = &body[..body.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(window);
     let text = text.trim();
-    (!text.is_empty()).then(|| text.chars().take(300).collect())
+    // Redacted before the cut (see `decode_error`).
+    (!text.is_empty()).then(|| redact::scrub_clip(text, SERVICE_MESSAGE_CHARS))
 }
 
 /// Maps a transport failure to its kind, with the cause's text as detail.
@@ -492,11 +574,12 @@ fn transport_error(method: &str, e: reqwest::Error) -> Error {
     } else {
         ErrorKind::Connect
     };
+    if kind == ErrorKind::Timeout {
+        return timed_out(method)
+            .with_detail(&error_chain(&e))
+            .with_source(e);
+    }
     let text = match kind {
-        ErrorKind::Timeout => Text::new(
-            "No answer within the timeout (Timeout): the service or the network is slow",
-            "Нет ответа за отведённое время (Таймаут): сервис или сеть работают медленно",
-        ),
         ErrorKind::Tls => Text::new(
             "The secure connection failed (TLS certificate not trusted or handshake error)",
             "Не удалось установить защищённое соединение (сертификат не доверенный или ошибка TLS)",
@@ -548,14 +631,15 @@ fn is_tls(e: &(dyn StdError + 'static)) -> bool {
 
 /// The reqwest client: rustls, explicit proxy only, no automatic redirects
 /// ([`Client::send_once`] follows those within the same origin).
-fn build_http(cfg: &Config) -> Result<reqwest::Client> {
+fn build_http(cfg: &Config, resolver: Arc<ThreadResolver>) -> Result<reqwest::Client> {
     let mut b = reqwest::Client::builder()
         .use_rustls_tls()
         .user_agent(concat!("sdkwa1c/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(cfg.connect_timeout)
         .pool_idle_timeout(Duration::from_secs(50))
         .tcp_nodelay(true)
-        .redirect(reqwest::redirect::Policy::none());
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(resolver);
     // Environment proxies are ignored on purpose: a proxy is set explicitly
     // (the Proxy property) or not at all, so behaviour does not depend on
     // variables that 1C servers inherit by accident.

@@ -1,11 +1,13 @@
 //! Client configuration and its validation.
 
+use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
 use super::error::{Error, Result};
+use super::redact::{mask_credentials, url_credentials};
 use super::secret::Secret;
 
 /// The service's public address.
@@ -18,6 +20,9 @@ pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 10;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The largest answer accepted by default (a long chat history is a few MB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+/// The most retries a configuration may ask for: the whole call is bounded
+/// by its timeout anyway, and more retries only hammer a failing service.
+pub const MAX_RETRIES_LIMIT: u32 = 10;
 
 /// Which messenger the instance is: the second segment of every URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,7 +59,7 @@ impl Messenger {
 
 /// Everything a [`crate::Client`] needs. Build with [`Config::new`] and set
 /// the public fields; [`crate::Client::new`] validates it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// The instance id (`idInstance`).
     pub id_instance: String,
@@ -68,7 +73,8 @@ pub struct Config {
     pub user_id: Option<String>,
     /// Optional account header `x-user-token`.
     pub user_token: Option<Secret>,
-    /// Time limit of one request (a long poll adds its wait to it).
+    /// Time limit of a whole call, retries and their waits included (a long
+    /// poll adds its wait to it).
     pub timeout: Duration,
     /// Time limit for opening a connection.
     pub connect_timeout: Duration,
@@ -81,6 +87,30 @@ pub struct Config {
     pub max_retries: u32,
     /// Answers larger than this are refused with a decode error.
     pub max_response_bytes: usize,
+    /// Allows an `http://` [`Config::api_url`] to a host that is not this
+    /// machine: the token then crosses the network unencrypted. Off by default.
+    pub allow_insecure_http: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // By hand: the proxy and the address may carry a password.
+        f.debug_struct("Config")
+            .field("id_instance", &self.id_instance)
+            .field("api_token", &self.api_token)
+            .field("api_url", &mask_credentials(&self.api_url))
+            .field("messenger", &self.messenger)
+            .field("user_id", &self.user_id)
+            .field("user_token", &self.user_token)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("proxy", &self.proxy.as_deref().map(mask_credentials))
+            .field("ca_file", &self.ca_file)
+            .field("max_retries", &self.max_retries)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
 }
 
 impl Config {
@@ -99,7 +129,23 @@ impl Config {
             ca_file: None,
             max_retries: DEFAULT_MAX_RETRIES,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
         }
+    }
+
+    /// Every secret this configuration holds, for the redaction step
+    /// ([`crate::api::redact`]): the tokens and the credentials inside the
+    /// proxy and the service address.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let mut out = vec![self.api_token.expose().to_string()];
+        if let Some(t) = &self.user_token {
+            out.push(t.expose().to_string());
+        }
+        if let Some(p) = &self.proxy {
+            out.extend(url_credentials(p));
+        }
+        out.extend(url_credentials(&self.api_url));
+        out
     }
 
     /// Checks every field; the error names the first bad one.
@@ -128,8 +174,23 @@ impl Config {
             ));
         }
         check_api_url(&self.api_url, "apiUrl")?;
+        let url = self.api_url.trim();
+        if url.starts_with("http://") && !self.allow_insecure_http && !is_loopback(url) {
+            return Err(Error::invalid_argument(
+                "apiUrl",
+                "an http:// address to another machine would send the instance token unencrypted over the network: use https://, or allow it explicitly (allowInsecureHttp / AllowInsecureHttp) on a network you trust",
+                "адрес http:// на другой компьютер передаст токен инстанса по сети в открытом виде: используйте https:// или явно разрешите это (allowInsecureHttp / РазрешитьНезащищенноеСоединение) в доверенной сети",
+            ));
+        }
         if let Some(p) = &self.proxy {
             check_proxy(p, "proxy")?;
+        }
+        if self.max_retries > MAX_RETRIES_LIMIT {
+            return Err(Error::invalid_argument(
+                "maxRetries",
+                &format!("expected 0 to {MAX_RETRIES_LIMIT} retries (the timeout bounds the whole call anyway), got {}", self.max_retries),
+                &format!("ожидается от 0 до {MAX_RETRIES_LIMIT} повторов (таймаут и так ограничивает весь вызов), получено {}", self.max_retries),
+            ));
         }
         if self.timeout.is_zero() {
             return Err(Error::invalid_argument(
@@ -153,8 +214,8 @@ impl Config {
 
     /// Reads the C ABI's JSON configuration: `idInstance`, `apiToken`,
     /// `apiUrl`, `messenger`, `timeoutSeconds`, `connectTimeoutSeconds`,
-    /// `userId`, `userToken`, `proxy`, `caFile`, `maxRetries`,
-    /// `maxResponseBytes`. Unknown keys are an error (a typo must not be
+    /// `userId`, `userToken`, `proxy`, `caFile`, `maxRetries` (at most
+    /// [`MAX_RETRIES_LIMIT`]), `maxResponseBytes`, `allowInsecureHttp`. Unknown keys are an error (a typo must not be
     /// silently ignored).
     pub fn from_json(text: &str) -> Result<Config> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
@@ -187,12 +248,13 @@ impl Config {
                 "timeoutSeconds" => cfg.timeout = Duration::from_secs_f64(seconds_field(&map, key)?),
                 "connectTimeoutSeconds" => cfg.connect_timeout = Duration::from_secs_f64(seconds_field(&map, key)?),
                 "maxRetries" => cfg.max_retries = seconds_field(&map, key)? as u32,
+                "allowInsecureHttp" => cfg.allow_insecure_http = bool_field(&map, key)?,
                 "maxResponseBytes" => cfg.max_response_bytes = seconds_field(&map, key)? as usize,
                 other => {
                     return Err(Error::invalid_argument(
                         other,
-                        "unknown configuration key (known: idInstance, apiToken, apiUrl, messenger, timeoutSeconds, connectTimeoutSeconds, userId, userToken, proxy, caFile, maxRetries, maxResponseBytes)",
-                        "неизвестный ключ настройки (известны: idInstance, apiToken, apiUrl, messenger, timeoutSeconds, connectTimeoutSeconds, userId, userToken, proxy, caFile, maxRetries, maxResponseBytes)",
+                        "unknown configuration key (known: idInstance, apiToken, apiUrl, messenger, timeoutSeconds, connectTimeoutSeconds, userId, userToken, proxy, caFile, maxRetries, maxResponseBytes, allowInsecureHttp)",
+                        "неизвестный ключ настройки (известны: idInstance, apiToken, apiUrl, messenger, timeoutSeconds, connectTimeoutSeconds, userId, userToken, proxy, caFile, maxRetries, maxResponseBytes, allowInsecureHttp)",
                     ))
                 }
             }
@@ -211,10 +273,12 @@ pub fn check_api_url(url: &str, param: &str) -> Result<()> {
         matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
     });
     if !ok {
+        // An address may carry a password (`https://user:pass@host`): masked.
+        let shown = mask_credentials(url);
         return Err(Error::invalid_argument(
             param,
-            &format!("expected an address like {DEFAULT_API_URL}, got \"{url}\""),
-            &format!("ожидается адрес вида {DEFAULT_API_URL}, получено \"{url}\""),
+            &format!("expected an address like {DEFAULT_API_URL}, got \"{shown}\""),
+            &format!("ожидается адрес вида {DEFAULT_API_URL}, получено \"{shown}\""),
         ));
     }
     Ok(())
@@ -250,6 +314,38 @@ fn string_field(map: &Map<String, Value>, key: &str) -> Result<Option<String>> {
             "ожидается строка",
         )),
     }
+}
+
+/// A boolean field.
+fn bool_field(map: &Map<String, Value>, key: &str) -> Result<bool> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(Error::invalid_argument(
+            key,
+            "expected true or false",
+            "ожидается true или false",
+        )),
+    }
+}
+
+/// Whether an `http://` address names this machine (its traffic never
+/// crosses a network): `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback(url: &str) -> bool {
+    let Some(host) = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    else {
+        return false;
+    };
+    let host = host.trim_end_matches('.');
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A non-negative number field.

@@ -5,6 +5,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use super::lang::{Lang, Text};
+use super::redact;
 
 /// What went wrong, one value per failure class. The numeric values are the
 /// C ABI's result codes (`0` is success there).
@@ -93,16 +94,43 @@ impl ErrorKind {
 /// service's `message` when the service answered, the method that failed,
 /// a localized explanation and the underlying cause.
 ///
-/// Nothing in an `Error` contains the API token: texts from the network are
-/// redacted before they are stored.
-#[derive(Debug)]
+/// Nothing in an `Error` contains a secret: every text is passed through
+/// [`redact::scrub`] when it is stored and again when it is shown.
 pub struct Error {
     kind: ErrorKind,
     status: Option<u16>,
-    method: Option<String>,
+    /// Boxed: keeps the error small enough to return by value everywhere.
+    method: Option<Box<str>>,
     service_message: Option<String>,
     text: Text,
+    retry_after: Option<u32>,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Written by hand so that even `{:?}` goes through the redaction step.
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("status", &self.status)
+            .field("method", &self.method.as_deref().map(redact::scrub))
+            .field(
+                "service_message",
+                &self.service_message.as_deref().map(redact::scrub),
+            )
+            .field("en", &redact::scrub(&self.text.en))
+            .field("ru", &redact::scrub(&self.text.ru))
+            .field("retry_after", &self.retry_after)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+fn scrubbed(text: String) -> String {
+    match redact::scrub(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s,
+    }
 }
 
 impl Error {
@@ -113,7 +141,8 @@ impl Error {
             status: None,
             method: None,
             service_message: None,
-            text,
+            text: Text::new(scrubbed(text.en), scrubbed(text.ru)),
+            retry_after: None,
             source: None,
         }
     }
@@ -160,13 +189,13 @@ impl Error {
         };
         let mut e = Error::new(kind, text).with_method(method);
         e.status = Some(status);
-        e.service_message = service_message.filter(|m| !m.is_empty());
+        e.service_message = service_message.filter(|m| !m.is_empty()).map(scrubbed);
         e
     }
 
     /// Attaches the name of the service method that failed.
     pub fn with_method(mut self, method: &str) -> Self {
-        self.method = Some(method.to_string());
+        self.method = Some(scrubbed(method.to_string()).into_boxed_str());
         self
     }
 
@@ -176,15 +205,31 @@ impl Error {
         self
     }
 
-    /// Attaches the underlying cause.
+    /// Attaches the underlying cause. Only its (scrubbed) text is kept: a
+    /// cause's own `Display`, a URL or a header echoed by a server, could
+    /// hold a secret and would reach whoever walks `source()`.
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        let shown = scrubbed(source.to_string());
+        self.source = Some(Box::new(RedactedCause(shown)));
         self
+    }
+
+    /// Attaches the seconds the service asked to wait (`Retry-After`).
+    pub(crate) fn with_retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// The seconds the service asked to wait before retrying (`Retry-After`),
+    /// when the call ended because that wait did not fit in its time limit.
+    pub fn retry_after(&self) -> Option<u32> {
+        self.retry_after
     }
 
     /// Attaches a (redacted) detail text from the cause, shown after the explanation.
     pub(crate) fn with_detail(mut self, detail: &str) -> Self {
         if !detail.is_empty() {
+            let detail = redact::scrub(detail);
             self.text.en = format!("{}: {detail}", self.text.en);
             self.text.ru = format!("{}: {detail}", self.text.ru);
         }
@@ -227,33 +272,25 @@ impl Error {
             out.push_str(sm);
             out.push(')');
         }
-        out
+        // Stored texts were scrubbed already; this covers secrets registered since.
+        scrubbed(out)
     }
 
-    /// The error as JSON: `{"kind","code","status","method","message","serviceMessage"}`.
+    /// The error as JSON: `{"kind","code","status","method","message","serviceMessage"}`,
+    /// plus `retryAfterSeconds` when the service asked for a longer wait than the call had left.
     pub fn to_json(&self, lang: Lang) -> String {
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "kind": self.kind.name(),
             "code": self.kind as i32,
             "status": self.status,
-            "method": self.method,
+            "method": self.method.as_deref().map(redact::scrub),
             "message": self.message(lang),
-            "serviceMessage": self.service_message,
-        })
-        .to_string()
-    }
-
-    /// Replaces a secret in every stored text (defence in depth: texts that
-    /// came from the network could echo the token).
-    pub(crate) fn redacted(mut self, secret: &super::secret::Secret) -> Self {
-        self.text.en = secret.redact(&self.text.en);
-        self.text.ru = secret.redact(&self.text.ru);
-        self.service_message = self.service_message.map(|m| secret.redact(&m));
-        if let Some(src) = self.source.take() {
-            let shown = secret.redact(&src.to_string());
-            self.source = Some(Box::new(RedactedCause(shown)));
+            "serviceMessage": self.service_message.as_deref().map(redact::scrub),
+        });
+        if let Some(s) = self.retry_after {
+            v["retryAfterSeconds"] = s.into();
         }
-        self
+        v.to_string()
     }
 }
 

@@ -11,8 +11,10 @@ pub mod file;
 pub mod lang;
 pub mod methods;
 mod params;
+pub mod redact;
 pub mod registry;
 mod request;
+mod resolve;
 pub mod secret;
 pub mod webhook;
 

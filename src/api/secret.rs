@@ -41,12 +41,11 @@ impl Secret {
         format!("****{tail}")
     }
 
-    /// Replaces every occurrence of the secret in `text` with `****`.
+    /// Replaces every occurrence of the secret in `text`, and every piece of
+    /// it of 6 characters or more, with `****` (the library's one redaction
+    /// rule, [`crate::api::redact`]).
     pub fn redact(&self, text: &str) -> String {
-        if self.0.len() < 4 || !text.contains(self.0.as_str()) {
-            return text.to_string();
-        }
-        text.replace(self.0.as_str(), "****")
+        super::redact::scrub_with(text, &[self.0.as_str()]).into_owned()
     }
 }
 

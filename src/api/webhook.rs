@@ -21,6 +21,8 @@ pub const NO_TOKEN_CHECK: &str = "-";
 /// through timing. [`NO_TOKEN_CHECK`] skips the check; an empty
 /// `expected_token` is an error.
 pub fn parse(body: &str, expected_token: &str, authorization: &str) -> Result<Value> {
+    // Both tokens join the redaction step while the check runs (issue 16, item 3).
+    let _secrets = super::redact::register([expected_token, bearer_credentials(authorization)]);
     if expected_token.is_empty() {
         return Err(Error::invalid_argument(
             "ОжидаемыйТокен/ExpectedToken",

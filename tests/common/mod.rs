@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod dump;
+pub mod echo;
 pub mod host;
 pub mod order;
 

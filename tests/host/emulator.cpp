@@ -29,6 +29,7 @@
 //                          (a consumer killed at any point leaves a faithful record);
 //                          noack: only the E lines; handle_ms: time each event's handling takes
 //   sleep <ms> / clock (R clock <ms>) / stats / sizeof / quit
+//   unload                 R ok <dlclose result>: Done + DestroyObject on every object, then dlclose
 #include <dlfcn.h>
 #include <chrono>
 #include <condition_variable>
@@ -473,6 +474,14 @@ int main() {
             std::cout << "R\tstats\t" << mem.allocs << "\t" << mem.frees << "\n";
         } else if (cmd == "sizeof") {
             std::cout << "R\tsizeof\t" << sizeof(tVariant) << "\t" << offsetof(tVariant, vt) << "\t" << sizeof(struct tm) << "\n";
+        } else if (cmd == "unload") {
+            auto destroy = (DestroyObjectFn)dlsym(lib, "DestroyObject");
+            for (auto &o : objects) {
+                if (o) { o->Done(); destroy(&o); }
+            }
+            int r = dlclose(lib);
+            lib = nullptr;
+            std::cout << "R\tok\t" << r << "\n";
         } else if (cmd == "quit") {
             break;
         } else {
