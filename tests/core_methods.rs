@@ -133,7 +133,7 @@ fn settings_profile_and_account() {
     assert!(c
         .get_warming_phone_status()
         .unwrap()
-        .contains_key("isWarming"));
+        .contains_key("warmingType"));
     assert_eq!(
         c.set_profile_name("Склад №1").unwrap()["setProfileName"],
         true

@@ -17,4 +17,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<CreatedGroup>(data);
     let _ = serde_json::from_slice::<WhatsappCheck>(data);
     let _ = serde_json::from_slice::<AuthorizationCode>(data);
+    let _ = serde_json::from_slice::<Instances>(data);
 });
