@@ -7,6 +7,13 @@
 //! * [`ffi`]: the C ABI declared in `include/sdkwa1c.h`.
 //! * `sandbox` (feature `sandbox`): an sdkwa-compatible local server for
 //!   offline development and tests.
+//!
+//! The rules of the house are lints, not reviewers' memory: `unsafe` only in
+//! the FFI and add-in layers, every unsafe block with a `// SAFETY:` comment,
+//! unsafe operations inside `unsafe fn` spelled out, and documented public items.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![warn(missing_docs)]
 
 pub mod addin;
 pub mod api;

@@ -1,6 +1,8 @@
 //! The C ABI exercised through the built cdylib with libloading, as a C
 //! host would: symbols, result codes, strings, NULLs, threads.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod common;
 
 use std::ffi::{c_char, CStr, CString};
@@ -125,6 +127,7 @@ fn static_strings_and_result_names() {
     let v = unsafe { CStr::from_ptr(abi.sym::<StaticFn>("sdkwa_version")()) };
     assert_eq!(v.to_str().unwrap(), sdkwa1c::VERSION);
     let name = |c| {
+        // SAFETY: sdkwa_result_name returns a static C string for any code.
         unsafe { CStr::from_ptr(abi.sym::<NameFn>("sdkwa_result_name")(c)) }
             .to_str()
             .unwrap()
@@ -277,16 +280,18 @@ fn typed_shortcuts() {
     let c = abi.new_client(&config_json(&sb));
     let mut out = ptr::null_mut();
 
-    // SAFETY (all calls below): valid client, C strings and out pointer.
+    // SAFETY: a valid client, C strings and out pointer (the same for the calls below).
     let code = unsafe { abi.sym::<NoArgFn>("sdkwa_get_state_instance")(c, &mut out) };
     assert_eq!(
         (code, abi.take(out)),
         (0, r#"{"stateInstance":"authorized"}"#.to_string())
     );
+    // SAFETY: a valid client, C strings and out pointer, as the header requires.
     let code = unsafe { abi.sym::<NoArgFn>("sdkwa_qr")(c, &mut out) };
     assert_eq!(code, 0);
     assert!(abi.take(out).contains("alreadyLogged"));
 
+    // SAFETY: a valid client, C strings and out pointer, as the header requires.
     let code = unsafe {
         abi.sym::<SendFn>("sdkwa_send_message")(
             c,
@@ -302,6 +307,7 @@ fn typed_shortcuts() {
     let path = dir.path().join("price.pdf");
     std::fs::write(&path, b"%PDF").unwrap();
     let cpath = CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid client, C strings and out pointer, as the header requires.
     let code = unsafe {
         abi.sym::<UploadFn>("sdkwa_send_file_by_upload")(
             c,
@@ -314,6 +320,7 @@ fn typed_shortcuts() {
     };
     assert_eq!(code, 0);
     assert!(abi.take(out).contains("price.pdf"));
+    // SAFETY: a valid client, C strings and out pointer, as the header requires.
     let code = unsafe {
         abi.sym::<UploadFn>("sdkwa_send_file_by_upload")(
             c,
@@ -330,6 +337,7 @@ fn typed_shortcuts() {
     // Drain: outgoing notification, then the echo; delete each after reading it.
     let mut texts = Vec::new();
     loop {
+        // SAFETY: a valid client, C strings and out pointer, as the header requires.
         let code = unsafe { abi.sym::<ReceiveFn>("sdkwa_receive_notification")(c, 1, &mut out) };
         assert_eq!(code, 0);
         let n: Value = serde_json::from_str(&abi.take(out)).unwrap();
@@ -337,6 +345,7 @@ fn typed_shortcuts() {
             break;
         }
         texts.push(n["body"]["typeWebhook"].as_str().unwrap().to_string());
+        // SAFETY: a valid client, C strings and out pointer, as the header requires.
         let code = unsafe {
             abi.sym::<DeleteFn>("sdkwa_delete_notification")(
                 c,

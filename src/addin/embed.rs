@@ -169,8 +169,13 @@ static CONN_VT: ConnVtable = ConnVtable {
     reset_status_line: conn_reset,
 };
 
-fn state(c: *const HostConn) -> std::sync::MutexGuard<'static, ConnState> {
-    // SAFETY: `c` is the Box<HostConn> owned by the Host1C that outlives every object.
+/// The connection's state, locked.
+///
+/// # Safety
+/// `c` is the `Box<HostConn>` owned by the `Host1C`, alive for `'a` (the
+/// host outlives every object that calls back into it).
+unsafe fn state<'a>(c: *const HostConn) -> std::sync::MutexGuard<'a, ConnState> {
+    // SAFETY: alive for 'a by this function's contract.
     unsafe { &*c }
         .state
         .lock()
@@ -186,9 +191,13 @@ unsafe extern "system" fn conn_add_error(
 ) -> bool {
     // SAFETY: the add-in passes a NUL-terminated description.
     let text = unsafe { wstr(d) };
-    state(c).last_error = Some(text);
+    // SAFETY: `c` is this host's connection, alive while the add-in calls back.
+    unsafe { state(c) }.last_error = Some(text);
     true
 }
+// Profile storage (Read/Write/RegisterProfileAs) is a 1C feature the add-in
+// never uses: this host has none, and says so by failing, as 1C does when a
+// profile is missing.
 unsafe extern "system" fn conn_read(
     _: *const HostConn,
     _: *mut u16,
@@ -205,11 +214,13 @@ unsafe extern "system" fn conn_register(_: *const HostConn, _: *mut u16) -> bool
     false
 }
 unsafe extern "system" fn conn_set_depth(c: *const HostConn, d: c_long) -> bool {
-    state(c).depth = d.max(1) as usize;
+    // SAFETY: as in `conn_add_error`.
+    unsafe { state(c) }.depth = d.max(1) as usize;
     true
 }
 unsafe extern "system" fn conn_get_depth(c: *const HostConn) -> c_long {
-    state(c).depth as c_long
+    // SAFETY: as in `conn_add_error`.
+    unsafe { state(c) }.depth as c_long
 }
 unsafe extern "system" fn conn_event(
     c: *const HostConn,
@@ -219,7 +230,8 @@ unsafe extern "system" fn conn_event(
 ) -> bool {
     // SAFETY: the add-in passes NUL-terminated strings.
     let (m, d) = unsafe { (wstr(m), wstr(d)) };
-    let mut s = state(c);
+    // SAFETY: as in `conn_add_error`.
+    let mut s = unsafe { state(c) };
     if s.events.len() >= s.depth {
         return false;
     }
@@ -229,7 +241,8 @@ unsafe extern "system" fn conn_event(
     true
 }
 unsafe extern "system" fn conn_clean(c: *const HostConn) {
-    state(c).events.clear();
+    // SAFETY: as in `conn_add_error`.
+    unsafe { state(c) }.events.clear();
 }
 unsafe extern "system" fn conn_status(_: *const HostConn, _: *mut u16) -> bool {
     true
@@ -364,7 +377,8 @@ impl Object1C<'_> {
     }
 
     fn take_error(&self) -> String {
-        state(&*self.host.conn)
+        // SAFETY: the connection is owned by `self.host`, alive as long as `self`.
+        unsafe { state(&*self.host.conn) }
             .last_error
             .take()
             .unwrap_or_else(|| "call failed".into())

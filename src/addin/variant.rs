@@ -249,7 +249,7 @@ impl TVariant {
     /// # Safety
     /// As [`TVariant::read`].
     pub unsafe fn read_limited(&self, max_blob: u64) -> Arg {
-        // SAFETY (all union reads): the tag says which member is valid; the
+        // SAFETY: (all union reads) the tag says which member is valid; the
         // host's pointers are valid for their lengths by this function's contract.
         unsafe {
             match self.vt {

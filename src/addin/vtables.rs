@@ -265,9 +265,10 @@ unsafe extern "system" fn get_n_props(this: *mut c_void) -> c_long {
 }
 
 unsafe extern "system" fn find_prop(this: *mut c_void, name: *const u16) -> c_long {
-    // SAFETY: 1C passes a NUL-terminated name.
-    let name = unsafe { wstr(name) };
+    // The name is read inside the panic boundary, like every other input.
     guarded(this, 1, -1, |_| {
+        // SAFETY: 1C passes a NUL-terminated name.
+        let name = unsafe { wstr(name) };
         table::find_prop(&name).map_or(-1, |i| i as c_long)
     })
 }
@@ -339,9 +340,10 @@ unsafe extern "system" fn get_n_methods(this: *mut c_void) -> c_long {
 }
 
 unsafe extern "system" fn find_method(this: *mut c_void, name: *const u16) -> c_long {
-    // SAFETY: 1C passes a NUL-terminated name.
-    let name = unsafe { wstr(name) };
+    // The name is read inside the panic boundary, like every other input.
     guarded(this, 1, -1, |_| {
+        // SAFETY: 1C passes a NUL-terminated name.
+        let name = unsafe { wstr(name) };
         table::find_method(&name).map_or(-1, |i| i as c_long)
     })
 }

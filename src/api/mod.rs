@@ -1,5 +1,6 @@
 //! The core: a safe, synchronous Rust client for the sdkwa REST API.
 //! Nothing here knows about 1C or C.
+#![forbid(unsafe_code)]
 
 pub mod cancel;
 pub mod chat;

@@ -5,6 +5,7 @@
 //! account and no internet. Start it in-process with [`Sandbox::start`] or
 //! as the `sdkwa-sandbox` binary; drive it like a phone would through the
 //! control API (`/sandbox/…`, documented in the README).
+#![forbid(unsafe_code)]
 
 mod account;
 mod control;
