@@ -630,3 +630,21 @@ fn every_bsl_module_formats_unchanged_with_bslfmt() {
     .unwrap();
     assert!(!check(&[bad]).status.success());
 }
+
+/// `ВыполнитьВсе` runs every one of the seed's 14 examples, each exactly once.
+#[test]
+fn run_all_runs_every_example() {
+    let m = module("CommonModules/SDKWAПримеры/Ext/Module.bsl");
+    let body = routine(&m, "ВыполнитьВсе");
+    for n in 1..=14 {
+        let prefix = format!("Пример{n:02}");
+        let calls = body.matches(&prefix).count();
+        assert_eq!(
+            calls, 1,
+            "ВыполнитьВсе calls {prefix}… {calls} times:\n{body}"
+        );
+        let defined = m.source.contains(&format!("Процедура {prefix}"))
+            || m.source.contains(&format!("Функция {prefix}"));
+        assert!(defined, "{prefix}… is defined in the module");
+    }
+}
