@@ -149,6 +149,8 @@ fn core_outputs_hold_no_piece_of_a_secret() {
     }
     errors.push(client.get_state_instance().unwrap_err());
     errors.push(client.qr_png().unwrap_err());
+    // The user token travels only to the account API.
+    errors.push(client.get_instances().unwrap_err());
     // The echo really carried every secret (the test would prove nothing otherwise).
     let heads = echo.heads().join("\n");
     for s in [API_TOKEN, USER_TOKEN, &basic()] {
@@ -281,6 +283,8 @@ fn addin_outputs_hold_no_piece_of_a_secret() {
             ));
         }
         script.push_str("call\tПолучитьQRКартинку\nget\tПоследняяОшибка\n");
+        // The user token travels only to the account API.
+        script.push_str("call\tПолучитьИнстансы\nget\tПоследняяОшибка\n");
         script.push_str(&format!(
             "call\tРазобратьУведомление\ts:not json {WEBHOOK_TOKEN}\ts:{WEBHOOK_TOKEN}\ts:Bearer {WEBHOOK_TOKEN}\nget\tПоследняяОшибка\n"
         ));
