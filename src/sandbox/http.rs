@@ -72,16 +72,22 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
+/// A request's head and its body (empty when unreadable or over the limit).
+async fn body_of(req: Request) -> (axum::http::request::Parts, Bytes) {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
+    (parts, bytes)
+}
+
 /// The messenger scope: `/{messenger}/getInstance`, without an instance or a token.
 async fn api2(
     State(s): S,
     Path((messenger, method)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .unwrap_or_default();
+    let (parts, bytes) = body_of(req).await;
     let op =
         Op::find(&method).filter(|op| op.name() == method && op.spec().scope == Scope::Messenger);
     s.record(json!({
@@ -89,11 +95,8 @@ async fn api2(
         "hasAuthorization": parts.headers.contains_key(header::AUTHORIZATION),
         "body": serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null),
     }));
-    let fault = s.faults().take(&method);
-    if let Some(f) = fault {
-        if let Some(resp) = apply_fault(f).await {
-            return resp;
-        }
+    if let Some(resp) = injected_fault(&s, &method).await {
+        return resp;
     }
     let Some(op) = op else {
         return error(404, &format!("Method {method} not found"));
@@ -119,10 +122,7 @@ async fn account_api(
     Path((group, method)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .unwrap_or_default();
+    let (parts, bytes) = body_of(req).await;
     let name = format!("{group}/{method}");
     let h = |k: &str| {
         parts
@@ -143,11 +143,8 @@ async fn account_api(
         "userId": h("x-user-id"), "hasUserToken": parts.headers.contains_key("x-user-token"),
         "body": body,
     }));
-    let fault = s.faults().take(&name);
-    if let Some(f) = fault {
-        if let Some(resp) = apply_fault(f).await {
-            return resp;
-        }
+    if let Some(resp) = injected_fault(&s, &name).await {
+        return resp;
     }
     let Some(op) =
         Op::find(&name).filter(|op| op.name() == name && op.spec().scope == Scope::Account)
@@ -165,6 +162,14 @@ async fn account_api(
             (code, Json(json!({ "result": false, "error": e.message }))).into_response()
         }
     }
+}
+
+/// The answer of a fault queued for `method`, if one is (a delay answers `None`
+/// after waiting: the request then goes on normally).
+async fn injected_fault(s: &Shared, method: &str) -> Option<Response> {
+    // Taken out of the lock before awaiting: the guard must not live across an await.
+    let fault = s.faults().take(method)?;
+    apply_fault(fault).await
 }
 
 /// 405 when the request's verb is not the operation's.
@@ -229,11 +234,8 @@ async fn handle(
         &input,
     ));
 
-    let fault = s.faults().take(&method);
-    if let Some(f) = fault {
-        if let Some(resp) = apply_fault(f).await {
-            return resp;
-        }
+    if let Some(resp) = injected_fault(&s, &method).await {
+        return resp;
     }
     if messenger != "whatsapp" && messenger != "telegram" {
         return error(404, &format!("unknown messenger {messenger}"));
