@@ -97,14 +97,27 @@ fn script(sb: &sdkwa1c::sandbox::Sandbox, body: &str) -> Vec<Line> {
 #[test]
 fn tvariant_size_matches_the_header() {
     let out = run("sizeof\n");
+    let n = |i: usize| out[0][i].parse::<usize>().unwrap();
+    // The add-in under test has the host's pointer width (ELF class byte: 1 = 32-bit, 2 = 64-bit).
+    let elf = std::fs::read(common::cdylib_path()).unwrap();
+    if common::host::m32() {
+        // The i686 add-in in the 32-bit host: 1C's header gives a 52-byte
+        // tVariant (struct tm of 44, vt at 48), 4-byte long and pointers; the
+        // library asserts the same at compile time for 32-bit Linux.
+        assert_eq!(elf[4], 1, "SDKWA_ADDIN_LIB is not a 32-bit library");
+        assert_eq!([n(2), n(3), n(4), n(5), n(6), n(7)], [52, 48, 44, 4, 2, 4]);
+        return;
+    }
+    assert_eq!(elf[4], 2, "a 64-bit library for the 64-bit host");
     assert_eq!(
-        out[0][2].parse::<usize>().unwrap(),
+        n(2),
         std::mem::size_of::<sdkwa1c::addin::variant::TVariant>()
     );
     assert_eq!(
-        out[0][3].parse::<usize>().unwrap(),
+        n(3),
         std::mem::offset_of!(sdkwa1c::addin::variant::TVariant, vt)
     );
+    assert_eq!([n(5), n(6)], [std::mem::size_of::<std::ffi::c_long>(), 2]);
     #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
     assert_eq!(out[0][2], "64");
 }
