@@ -33,39 +33,38 @@ std_src=$(ls -d /usr/src/rustc-1.96*/library 2>/dev/null | head -1)
 # on every distribution 1C supports (CentOS 7's glibc 2.17 and newer).
 command -v cargo-zigbuild >/dev/null || cargo install cargo-zigbuild --locked
 python3 -m ziglang version >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check ziglang
-for t in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
-  rustup target list --installed | grep -qx "$t" || rustup target add "$t"
-done
+
+# Every shipped library, Linux and Windows, is built by Debian's 1.96 with a
+# standard library compiled from its sources (-Zbuild-std): a prebuilt std
+# would carry its own build paths (/rustc/<commit>/library/…) that no flag
+# can rewrite. The *-win7-* Windows targets import nothing newer than
+# Windows 7 (the *-pc-windows-gnu DLLs need bcryptprimitives!ProcessPrng,
+# absent on older servers and in wine 8).
+export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
 
 # No build machine paths in the shipped libraries (panic locations, debug
-# strings): the cargo registry, rustup's toolchain, the Debian std sources,
-# the home and project directories get neutral prefixes. rustc applies the
-# last matching rule, so the broadest come first. Paths with spaces would
-# split the flags: refuse them.
+# strings): the home directory, the cargo registry, rustup, the std sources
+# and the project directory get neutral prefixes. rustc applies the last
+# matching rule, so the broadest come first. Paths with spaces would split
+# the flags: refuse them.
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
-rustc_hash=$(rustc -vV | sed -n 's/^commit-hash: //p')
-remap="--remap-path-prefix=$HOME=/home --remap-path-prefix=$rustup_home=/rustup --remap-path-prefix=$cargo_home=/cargo"
-remap+=" --remap-path-prefix=/rustc/$rustc_hash=/rustc/stable --remap-path-prefix=${std_src%/library}=/rustc/src"
-remap+=" --remap-path-prefix=$root=/sdkwa1c"
 for d in "$HOME" "$cargo_home" "$rustup_home" "$root"; do
   [[ "$d" != *" "* ]] || { echo "path with a space: $d"; exit 1; }
 done
+remap="--remap-path-prefix=$HOME=/home --remap-path-prefix=$rustup_home=/rustup --remap-path-prefix=$cargo_home=/cargo"
+remap+=" --remap-path-prefix=${std_src%/library}=/rustc/src --remap-path-prefix=/usr/lib/rustlib/src/rust=/rustc/src"
+remap+=" --remap-path-prefix=$root=/sdkwa1c"
 
 for t in x86_64 i686; do
   step "Linux $t (glibc 2.17, release)"
   T=$(echo "${t}_unknown_linux_gnu" | tr a-z A-Z)
   env "CARGO_TARGET_${T}_RUSTFLAGS=$remap" \
-    cargo zigbuild --release --lib --target "$t-unknown-linux-gnu.2.17" --target-dir target/addin-build
+    cargo zigbuild --release --lib -Zbuild-std=std,panic_unwind --target "$t-unknown-linux-gnu.2.17" --target-dir target/cross
 done
-linux64=target/addin-build/x86_64-unknown-linux-gnu/release/libsdkwa1c.so
-linux32=target/addin-build/i686-unknown-linux-gnu/release/libsdkwa1c.so
+linux64=target/cross/x86_64-unknown-linux-gnu/release/libsdkwa1c.so
+linux32=target/cross/i686-unknown-linux-gnu/release/libsdkwa1c.so
 
-# The Windows standard library is built from Debian's 1.96 sources with that
-# same compiler; the *-win7-* targets import nothing newer than Windows 7
-# (the *-pc-windows-gnu DLLs need bcryptprimitives!ProcessPrng, absent on
-# older servers and in wine 8).
-export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CC_x86_64_win7_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_win7_windows_gnu=x86_64-w64-mingw32-ar
 export CARGO_TARGET_I686_WIN7_WINDOWS_GNU_LINKER=i686-w64-mingw32-gcc

@@ -154,3 +154,25 @@ pub fn json(line: &Line) -> serde_json::Value {
         .unwrap_or_else(|| panic!("not a string: {line:?}"));
     serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
 }
+
+/// Why valgrind cannot run the 32-bit emulator here, if it cannot: 32-bit
+/// memcheck needs the i386 C library's debug symbols (`libc6-dbg:i386`),
+/// which only the i386 package architecture provides.
+pub fn valgrind_cannot_run_m32() -> Option<String> {
+    let out = Command::new("valgrind")
+        .args(["--tool=memcheck", "-q"])
+        .arg(emulator_of(true))
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    (!out.status.success() && stderr.contains("Fatal error at startup")).then(|| {
+        let first = stderr
+            .lines()
+            .find(|l| l.contains("Fatal error at startup"))
+            .unwrap_or_default()
+            .trim_start_matches("valgrind:")
+            .trim();
+        format!("valgrind says \"{first}\": it needs the i386 C library's debug symbols (libc6-dbg:i386), installable only with the i386 package architecture")
+    })
+}
