@@ -3,10 +3,10 @@
 # Linux x64 and Linux x86 (against glibc 2.17, with cargo-zigbuild), checks
 # each library's exports, imports and glibc symbol versions, and packs
 # target/package/SDKWA.zip (MANIFEST.XML + the four libraries) for a 1C
-# common template. Installs what it needs: mingw-w64 and Debian's Rust 1.96
-# with its std sources (the Windows std is built from source with the
-# compiler of the same version), cargo-zigbuild (crates.io), zig (PyPI
-# `ziglang`) and the i686 Linux Rust target (rustup). Usage: scripts/package.sh
+# common template. Installs what it needs: mingw-w64, Debian's Rust 1.96 with
+# its std sources (every target's std is built from source by the compiler
+# of the same version, so no prebuilt target is downloaded), cargo-zigbuild
+# (crates.io) and zig (PyPI `ziglang`). Usage: scripts/package.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
