@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds the 1C add-in for Windows x64, Windows x86 (cross, from Linux) and
-# Linux x64, checks each library's exports and imports, and packs
-# target/package/SDKWA.zip (MANIFEST.XML + the three libraries) for a 1C
-# common template. Installs what it needs (mingw-w64, Debian's Rust 1.96 with
-# its std sources: see shared/notes/windows-cross.md). Usage: scripts/package.sh
+# Builds the 1C add-in for Windows x64, Windows x86 (cross, from Linux),
+# Linux x64 and Linux x86 (against glibc 2.17, with cargo-zigbuild), checks
+# each library's exports, imports and glibc symbol versions, and packs
+# target/package/SDKWA.zip (MANIFEST.XML + the four libraries) for a 1C
+# common template. Installs what it needs: mingw-w64, Debian's Rust 1.96 with
+# its std sources (every target's std is built from source by the compiler
+# of the same version, so no prebuilt target is downloaded), cargo-zigbuild
+# (crates.io) and zig (PyPI `ziglang`). Usage: scripts/package.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -26,16 +29,42 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 std_src=$(ls -d /usr/src/rustc-1.96*/library 2>/dev/null | head -1)
 [ -n "$std_src" ] || { echo "Debian's Rust std sources (rust-web-src) are missing"; exit 1; }
+# Linux: zig links against the symbol set of an old glibc, so one build loads
+# on every distribution 1C supports (CentOS 7's glibc 2.17 and newer).
+command -v cargo-zigbuild >/dev/null || cargo install cargo-zigbuild --locked
+python3 -m ziglang version >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check ziglang
 
-step "Linux x86_64 (native, release)"
-cargo build --release --lib --target-dir target/addin-build
-linux=target/addin-build/release/libsdkwa1c.so
-
-# The Windows standard library is built from Debian's 1.96 sources with that
-# same compiler; the *-win7-* targets import nothing newer than Windows 7
-# (the *-pc-windows-gnu DLLs need bcryptprimitives!ProcessPrng, absent on
-# older servers and in wine 8).
+# Every shipped library, Linux and Windows, is built by Debian's 1.96 with a
+# standard library compiled from its sources (-Zbuild-std): a prebuilt std
+# would carry its own build paths (/rustc/<commit>/library/…) that no flag
+# can rewrite. The *-win7-* Windows targets import nothing newer than
+# Windows 7 (the *-pc-windows-gnu DLLs need bcryptprimitives!ProcessPrng,
+# absent on older servers and in wine 8).
 export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
+
+# No build machine paths in the shipped libraries (panic locations, debug
+# strings): the home directory, the cargo registry, rustup, the std sources
+# and the project directory get neutral prefixes. rustc applies the last
+# matching rule, so the broadest come first. Paths with spaces would split
+# the flags: refuse them.
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
+for d in "$HOME" "$cargo_home" "$rustup_home" "$root"; do
+  [[ "$d" != *" "* ]] || { echo "path with a space: $d"; exit 1; }
+done
+remap="--remap-path-prefix=$HOME=/home --remap-path-prefix=$rustup_home=/rustup --remap-path-prefix=$cargo_home=/cargo"
+remap+=" --remap-path-prefix=${std_src%/library}=/rustc/src --remap-path-prefix=/usr/lib/rustlib/src/rust=/rustc/src"
+remap+=" --remap-path-prefix=$root=/sdkwa1c"
+
+for t in x86_64 i686; do
+  step "Linux $t (glibc 2.17, release)"
+  T=$(echo "${t}_unknown_linux_gnu" | tr a-z A-Z)
+  env "CARGO_TARGET_${T}_RUSTFLAGS=$remap" \
+    cargo zigbuild --release --lib -Zbuild-std=std,panic_unwind --target "$t-unknown-linux-gnu.2.17" --target-dir target/cross
+done
+linux64=target/cross/x86_64-unknown-linux-gnu/release/libsdkwa1c.so
+linux32=target/cross/i686-unknown-linux-gnu/release/libsdkwa1c.so
+
 export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CC_x86_64_win7_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_win7_windows_gnu=x86_64-w64-mingw32-ar
 export CARGO_TARGET_I686_WIN7_WINDOWS_GNU_LINKER=i686-w64-mingw32-gcc
@@ -47,8 +76,8 @@ for f in rsbegin rsend; do
   [ -f "$rt/$f.o" ] || /usr/bin/rustc --target i686-pc-windows-gnu --emit=obj -C opt-level=2 -o "$rt/$f.o" "$std_src/rtstartup/$f.rs"
 done
 # No file:line in panic messages (they are caught and reported as "internal error" anyway): smaller DLLs.
-export CARGO_TARGET_I686_WIN7_WINDOWS_GNU_RUSTFLAGS="-L native=$rt -Zlocation-detail=none"
-export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_RUSTFLAGS="-Zlocation-detail=none"
+export CARGO_TARGET_I686_WIN7_WINDOWS_GNU_RUSTFLAGS="-L native=$rt -Zlocation-detail=none $remap"
+export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_RUSTFLAGS="-Zlocation-detail=none $remap"
 
 for t in x86_64-win7-windows-gnu i686-win7-windows-gnu; do
   step "Windows $t (cross)"
@@ -74,10 +103,23 @@ check_dll() {
 }
 check_dll "$win64" x86_64-w64-mingw32-objdump
 check_dll "$win32" i686-w64-mingw32-objdump
-for sym in GetClassObject DestroyObject GetClassNames SetPlatformCapabilities GetAttachType; do
-  grep -qE " T $sym\$" <<<"$(nm -D --defined-only "$linux")" || { echo "$linux: export $sym missing"; exit 1; }
-done
-echo "$linux: exports ok; needs: $(objdump -p "$linux" | sed -n 's/.*NEEDED *//p' | tr '\n' ' ')"
+check_so() {
+  local so=$1 newest
+  for sym in GetClassObject DestroyObject GetClassNames SetPlatformCapabilities GetAttachType; do
+    grep -qE " T $sym\$" <<<"$(nm -D --defined-only "$so")" || { echo "$so: export $sym missing"; exit 1; }
+  done
+  # The newest glibc symbol version it imports must be at most 2.17.
+  newest=$(objdump -T "$so" | grep -oE 'GLIBC_[0-9]+(\.[0-9]+)+' | sed 's/GLIBC_//' | sort -uV | tail -1)
+  [ -n "$newest" ] || { echo "$so: no GLIBC symbol versions found"; exit 1; }
+  if [ "$(printf '%s\n2.17\n' "$newest" | sort -V | tail -1)" != 2.17 ]; then
+    echo "$so needs GLIBC_$newest (more than 2.17):"
+    objdump -T "$so" | grep -E "GLIBC_$newest" | head
+    exit 1
+  fi
+  echo "$so: exports ok; newest glibc symbol GLIBC_$newest; needs: $(objdump -p "$so" | sed -n 's/.*NEEDED *//p' | tr '\n' ' ')"
+}
+check_so "$linux64"
+check_so "$linux32"
 
 step "hosts for the load tests"
 inc=$(cargo metadata --format-version 1 | python3 -c "import json,sys,os; print([os.path.dirname(p['manifest_path']) for p in json.load(sys.stdin)['packages'] if p['name']=='addin1c-test'][0])")/include
@@ -91,22 +133,30 @@ rm -rf "$out" && mkdir -p "$out"
 cp addin/MANIFEST.XML "$out/"
 cp "$win64" "$out/sdkwa1c_x64.dll"
 cp "$win32" "$out/sdkwa1c_x86.dll"
-cp "$linux" "$out/libsdkwa1c_x64.so"
+cp "$linux64" "$out/libsdkwa1c_x64.so"
+cp "$linux32" "$out/libsdkwa1c_x86.so"
 rm -f target/package/SDKWA.zip
 (cd "$out" && python3 - "$root/target/package/SDKWA.zip" <<'PY'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-    for name in ["MANIFEST.XML", "sdkwa1c_x64.dll", "sdkwa1c_x86.dll", "libsdkwa1c_x64.so"]:
+    for name in ["MANIFEST.XML", "sdkwa1c_x64.dll", "sdkwa1c_x86.dll", "libsdkwa1c_x64.so", "libsdkwa1c_x86.so"]:
         z.write(name, name)
 PY
 )
 cp target/package/SDKWA.zip "target/package/SDKWA-$version.zip"
 printf '\n%-22s %10s\n' file bytes
-for f in MANIFEST.XML sdkwa1c_x64.dll sdkwa1c_x86.dll libsdkwa1c_x64.so; do
-  printf '%-22s %10s\n' "$f" "$(stat -c %s "$out/$f")"
+for f in MANIFEST.XML sdkwa1c_x64.dll sdkwa1c_x86.dll libsdkwa1c_x64.so libsdkwa1c_x86.so; do
+  size=$(stat -c %s "$out/$f")
+  printf '%-22s %10s\n' "$f" "$size"
+  # A 1C common template over a few MB slows every configuration update.
+  [ "$size" -le $((4 * 1024 * 1024)) ] || { echo "$f is over 4 MB"; exit 1; }
 done
 printf '%-22s %10s\n' "SDKWA-$version.zip" "$(stat -c %s target/package/SDKWA.zip)"
 echo "packed: target/package/SDKWA.zip (version $version)"
+# This run's sizes table (target/package/SIZES.md): `python3 scripts/sizes-table.py
+# target/package README.md` puts it into the README; the package test fails when
+# the committed README drifts from a fresh build.
+python3 scripts/sizes-table.py target/package >/dev/null
 
 step "1c-sample with the add-in in its template"
 # The repository keeps the template's metadata; the zip is a build output, so

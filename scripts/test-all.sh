@@ -15,6 +15,8 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 # The sandbox guide's curl session is run as written (tests/sandbox_docs.rs).
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# The 32-bit host emulator (g++ -m32) for the Linux x86 add-in: amd64 packages, no i386 architecture.
+echo 'int main() {}' | g++ -m32 -x c++ - -o /dev/null >/dev/null 2>&1 || missing+=(g++-multilib)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -44,13 +46,18 @@ cargo build --features sandbox --lib
 cargo test --features sandbox 2>&1 | tee target/test-output.txt
 summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
 
-step "the add-in zip: Windows x64/x86 and Linux x64 builds, then each library loaded"
+step "the add-in zip: Windows x64/x86 and Linux x64/x86 builds, then each library loaded"
 bash scripts/package.sh
 if ! command -v wine >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wine64 wine >/dev/null
 fi
 cargo test --features sandbox --test package -- --ignored --nocapture 2>&1 | tee target/package-test-output.txt
 grep -E '^test result:' target/package-test-output.txt >> target/test-output.txt
+
+step "the host-emulator suite again: the packaged Linux x86 add-in in the 32-bit (-m32) host"
+SDKWA_ADDIN_LIB=$PWD/target/package/SDKWA/libsdkwa1c_x86.so SDKWA_HOST_M32=1 \
+  cargo test --features sandbox --test addin_host 2>&1 | tee target/addin-host-m32-output.txt
+grep -E '^test result:' target/addin-host-m32-output.txt >> target/test-output.txt
 summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
 
 step "fuzzing (60 s per target)"

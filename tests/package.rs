@@ -1,7 +1,9 @@
 //! The packed add-in: unpack `target/package/SDKWA.zip`, read its manifest,
-//! load every library it names on its platform — Linux through the C++ host
-//! emulator, the Windows DLLs through a mingw-built host under wine — and
-//! send and receive through the sandbox. Run by `scripts/test-all.sh` after
+//! load every library it names on its platform — Linux x64 and x86 through
+//! the C++ host emulator (built with `-m32` for x86), the Windows DLLs
+//! through a mingw-built host under wine — and send and receive through the
+//! sandbox; check that the Linux libraries need at most glibc 2.17 and that
+//! no library carries the build machine's paths. Run by `scripts/test-all.sh` after
 //! `scripts/package.sh`; what cannot run here is said, never skipped quietly.
 
 mod common;
@@ -39,6 +41,46 @@ fn components(manifest: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Unpacks the zip into a temporary directory and returns it with the manifest's components.
+fn unpack() -> (tempfile::TempDir, Vec<(String, String, String)>) {
+    let zip_path = root().join("target/package/SDKWA.zip");
+    let file = std::fs::File::open(&zip_path)
+        .unwrap_or_else(|e| panic!("{}: {e}: run scripts/package.sh", zip_path.display()));
+    let dir = tempfile::tempdir().unwrap();
+    zip::ZipArchive::new(file)
+        .unwrap()
+        .extract(dir.path())
+        .unwrap();
+    let manifest = std::fs::read_to_string(dir.path().join("MANIFEST.XML"))
+        .expect("MANIFEST.XML at the root of the zip");
+    assert!(manifest.contains("http://v8.1c.ru/8.2/addin/bundle"));
+    let comps = components(&manifest);
+    (dir, comps)
+}
+
+/// The newest `GLIBC_x.y[.z]` symbol version `objdump -T` lists for `lib`.
+fn newest_glibc(lib: &Path) -> Vec<u32> {
+    let out = Command::new("objdump")
+        .arg("-T")
+        .arg(lib)
+        .output()
+        .expect("objdump (binutils) runs");
+    let table = String::from_utf8_lossy(&out.stdout);
+    table
+        .split("GLIBC_")
+        .skip(1)
+        .filter_map(|rest| {
+            let v: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let parts: Vec<u32> = v.split('.').filter_map(|p| p.parse().ok()).collect();
+            (!parts.is_empty()).then_some(parts)
+        })
+        .max()
+        .unwrap_or_else(|| panic!("{}: no GLIBC symbol versions", lib.display()))
+}
+
 fn wine(exe: &Path, args: &[String]) -> std::process::Output {
     Command::new("wine")
         .arg(exe)
@@ -53,19 +95,8 @@ fn wine(exe: &Path, args: &[String]) -> std::process::Output {
 #[test]
 #[ignore = "needs target/package/SDKWA.zip: run scripts/package.sh first (scripts/test-all.sh does both)"]
 fn every_library_in_the_zip_loads_and_works() {
-    let zip_path = root().join("target/package/SDKWA.zip");
-    let file = std::fs::File::open(&zip_path)
-        .unwrap_or_else(|e| panic!("{}: {e}: run scripts/package.sh", zip_path.display()));
-    let dir = tempfile::tempdir().unwrap();
-    zip::ZipArchive::new(file)
-        .unwrap()
-        .extract(dir.path())
-        .unwrap();
-    let manifest = std::fs::read_to_string(dir.path().join("MANIFEST.XML"))
-        .expect("MANIFEST.XML at the root of the zip");
-    assert!(manifest.contains("http://v8.1c.ru/8.2/addin/bundle"));
-    let comps = components(&manifest);
-    assert_eq!(comps.len(), 3, "{comps:?}");
+    let (dir, comps) = unpack();
+    assert_eq!(comps.len(), 4, "{comps:?}");
     let sb = common::sandbox();
     sb.set_echo(DEFAULT_ID, true);
     let mut report = Vec::new();
@@ -75,14 +106,24 @@ fn every_library_in_the_zip_loads_and_works() {
             .unwrap_or_else(|_| panic!("{path} named in the manifest is in the zip"))
             .len();
         match (os.as_str(), arch.as_str()) {
-            ("Linux", "x86_64") => {
+            ("Linux", arch @ ("x86_64" | "i386")) => {
+                let m32 = arch == "i386";
+                // ELF class: 1 = 32-bit, 2 = 64-bit.
+                let elf = std::fs::read(&lib).unwrap();
+                assert_eq!(elf[4], if m32 { 1 } else { 2 }, "{path}: ELF class");
+                let glibc = newest_glibc(&lib);
+                assert!(
+                    glibc <= vec![2, 17],
+                    "{path} needs GLIBC_{glibc:?}: it would not load on glibc 2.17 (CentOS 7) to 2.27 systems"
+                );
                 let script = format!(
                     "load\t{}\nnew\nset\tIdInstance\ts:{DEFAULT_ID}\nset\tApiToken\ts:{DEFAULT_TOKEN}\nset\tАдресAPI\ts:{}\n\
-                     call\tОтправитьТекст\tr:79007654321\ts:из zip\ncall\tПолучитьУведомление\ti:2\n",
+                     call\tОтправитьТекст\tr:79007654321\ts:из zip\ncall\tПолучитьУведомление\ti:2\nsizeof\ndestroy\nstats\n",
                     lib.display(),
                     sb.url()
                 );
-                let out = common::host::run(&script);
+                let host = common::host::emulator_of(m32);
+                let out = common::host::results(common::host::run_on(host, &[], &script).0);
                 assert_eq!(out[0][2], "Client");
                 assert!(
                     common::host::json(&out[5])["idMessage"].is_string(),
@@ -92,7 +133,21 @@ fn every_library_in_the_zip_loads_and_works() {
                     common::host::json(&out[6])["receiptId"].is_number(),
                     "{out:?}"
                 );
-                report.push(format!("{path:<20} {size:>9} bytes  loaded by the C++ 1C host emulator: sent and received"));
+                // tVariant, offset of vt, struct tm, long, WCHAR_T and pointer sizes of the host.
+                let sizes = if m32 {
+                    ["52", "48", "44", "4", "2", "4"]
+                } else {
+                    ["64", "60", "56", "8", "2", "8"]
+                };
+                assert_eq!(out[7][2..], sizes, "{out:?}");
+                assert_eq!(out[9][2], out[9][3], "host allocations = frees: {out:?}");
+                let host_kind = if m32 { "32-bit (-m32)" } else { "64-bit" };
+                report.push(format!(
+                    "{path:<20} {size:>9} bytes  loaded by the {host_kind} C++ 1C host emulator: sent and received; tVariant {} bytes; newest glibc symbol GLIBC_{}; {} host allocations, all freed",
+                    out[7][2],
+                    glibc.iter().map(u32::to_string).collect::<Vec<_>>().join("."),
+                    out[9][2]
+                ));
             }
             ("Windows", arch) => {
                 let host = root().join(format!(
@@ -153,6 +208,58 @@ fn every_library_in_the_zip_loads_and_works() {
         }
     }
     println!("\n{}", report.join("\n"));
+}
+
+#[test]
+#[ignore = "needs target/package/SDKWA.zip: run scripts/package.sh first (scripts/test-all.sh does both)"]
+fn no_library_carries_the_build_machines_paths() {
+    let (dir, comps) = unpack();
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    let mut needles = vec![
+        format!("{home}/"),
+        format!("{}/", root().display()),
+        "/usr/src/rustc-".to_string(),
+        "/usr/lib/rustlib/".to_string(),
+    ];
+    for var in ["CARGO_HOME", "RUSTUP_HOME"] {
+        if let Ok(v) = std::env::var(var) {
+            needles.push(format!("{v}/"));
+        }
+    }
+    let mut found = Vec::new();
+    for (_, path, _) in &comps {
+        let bytes = std::fs::read(dir.path().join(path)).unwrap();
+        for n in &needles {
+            let hits = count(&bytes, n.as_bytes(), |_| true);
+            if hits > 0 {
+                found.push(format!("{path}: {hits} × {n}"));
+            }
+        }
+        // A prebuilt standard library's own build path: /rustc/<40-hex commit>/.
+        let hits = count(&bytes, b"/rustc/", |rest| {
+            rest.len() > 40 && rest[..40].iter().all(u8::is_ascii_hexdigit) && rest[40] == b'/'
+        });
+        if hits > 0 {
+            found.push(format!("{path}: {hits} × /rustc/<commit>/"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "build machine paths in the shipped libraries:\n{}",
+        found.join("\n")
+    );
+    println!(
+        "{} libraries: none holds {needles:?} or /rustc/<commit>/",
+        comps.len()
+    );
+}
+
+/// How many times `needle` occurs in `hay` with `after` true for the bytes that follow it.
+fn count(hay: &[u8], needle: &[u8], after: impl Fn(&[u8]) -> bool) -> usize {
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(|(i, w)| *w == needle && after(&hay[i + needle.len()..]))
+        .count()
 }
 
 #[test]
@@ -242,4 +349,44 @@ fn the_assembled_extension_has_identical_copies_of_the_shared_files_and_the_real
     let archive = root().join(format!("target/package/1c-extension-{version}.zip"));
     let z = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
     assert!(z.file_names().any(|n| n == "Configuration.xml"));
+}
+
+/// The README's sizes table is the packaging output's (`scripts/sizes-table.py
+/// target/package README.md` writes it): every shipped file within 5 % of a
+/// fresh build (5 %: builds on other machines differ by a few bytes, a stale
+/// table by far more), so a table typed by hand or left stale fails.
+#[test]
+#[ignore = "needs target/package/SDKWA.zip: run scripts/package.sh first (scripts/test-all.sh does both)"]
+fn the_readme_sizes_are_the_packaging_outputs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let begin = readme
+        .find("<!-- sizes:begin -->")
+        .expect("README has a generated sizes table");
+    let end = readme[begin..].find("<!-- sizes:end -->").unwrap() + begin;
+    let mut checked = 0;
+    for row in readme[begin..end].lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let name = cells[1].trim_matches('`');
+        let claimed: f64 = cells[3]
+            .parse()
+            .unwrap_or_else(|_| panic!("bytes in {row}"));
+        let path = match name {
+            "SDKWA.zip" => root().join("target/package/SDKWA.zip"),
+            other => root().join("target/package/SDKWA").join(other),
+        };
+        let actual = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .len() as f64;
+        let drift = (claimed - actual).abs() / actual;
+        println!(
+            "{name}: README {claimed} B, built {actual} B ({:.2} %)",
+            drift * 100.0
+        );
+        assert!(
+            drift <= 0.05,
+            "README says {name} is {claimed} bytes, the build made {actual}: run `python3 scripts/sizes-table.py target/package README.md` and commit"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 5, "four libraries and the zip");
 }

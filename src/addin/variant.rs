@@ -2,8 +2,9 @@
 //!
 //! The union holds a `struct tm`, whose size differs by platform (56 bytes
 //! with glibc on 64-bit Linux, 36 with MSVC/mingw), so the whole variant is
-//! 64 bytes on Linux x64 and 48 on Windows x64. The sizes are asserted at
-//! compile time below and against the real header by the host emulator test.
+//! 64 bytes on Linux x64, 52 on Linux x86 (4-byte `long` and pointers) and
+//! 48 on Windows. The sizes are asserted at compile time below and against
+//! the real header by the host emulator test (built with `-m32` for x86).
 
 use std::cell::RefCell;
 use std::ffi::c_int;
@@ -115,6 +116,15 @@ pub struct TVariant {
 
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 const _: () = assert!(std::mem::size_of::<TVariant>() == 64);
+// glibc i386: struct tm is 44 bytes, so the variant is 52 with `vt` at 48;
+// `long` (the Native API's indexes and counts) is 4 bytes like a pointer.
+#[cfg(all(target_os = "linux", target_pointer_width = "32"))]
+const _: () = assert!(
+    std::mem::size_of::<TVariant>() == 52
+        && std::mem::offset_of!(TVariant, vt) == 48
+        && std::mem::size_of::<Tm>() == 44
+        && std::mem::size_of::<c_long>() == 4
+);
 #[cfg(all(windows, target_pointer_width = "64"))]
 const _: () = assert!(std::mem::size_of::<TVariant>() == 48);
 #[cfg(all(windows, target_pointer_width = "32"))]

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
@@ -27,13 +27,29 @@ pub fn headers_dir() -> PathBuf {
     PathBuf::from(manifest).parent().unwrap().join("include")
 }
 
-/// The emulator binary, compiled on first use.
+/// Whether the emulator is the 32-bit one: `SDKWA_HOST_M32=1` (set with
+/// `SDKWA_ADDIN_LIB` pointing at an i686 add-in) builds it with `g++ -m32`.
+pub fn m32() -> bool {
+    std::env::var("SDKWA_HOST_M32").is_ok_and(|v| v == "1")
+}
+
+/// The emulator binary of the flavour `m32()` selects, compiled on first use.
 pub fn emulator() -> &'static PathBuf {
-    static EMU: OnceLock<PathBuf> = OnceLock::new();
-    EMU.get_or_init(|| {
+    emulator_of(m32())
+}
+
+/// The 64-bit (`false`) or 32-bit (`true`, `g++ -m32`) emulator, compiled on first use.
+pub fn emulator_of(m32: bool) -> &'static PathBuf {
+    static EMU: [OnceLock<PathBuf>; 2] = [OnceLock::new(), OnceLock::new()];
+    EMU[usize::from(m32)].get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        let exe = dir.join("sdkwa-1c-host-emulator");
+        let exe = dir.join(if m32 {
+            "sdkwa-1c-host-emulator-m32"
+        } else {
+            "sdkwa-1c-host-emulator"
+        });
         let status = Command::new(std::env::var("CXX").unwrap_or_else(|_| "g++".into()))
+            .args(if m32 { &["-m32"][..] } else { &[] })
             .args(["-std=c++17", "-g", "-O1", "-Wall", "-Werror", "-o"])
             .arg(&exe)
             .arg(concat!(
@@ -46,7 +62,12 @@ pub fn emulator() -> &'static PathBuf {
             .expect("g++ is installed");
         assert!(
             status.success(),
-            "the host emulator compiles against 1C's headers"
+            "the host emulator compiles against 1C's headers{}",
+            if m32 {
+                " with -m32 (needs g++-multilib: scripts/test-all.sh installs it)"
+            } else {
+                ""
+            }
         );
         exe
     })
@@ -58,11 +79,16 @@ pub type Line = Vec<String>;
 /// Runs `script` in the emulator (optionally under a wrapper such as valgrind)
 /// and returns its output lines plus stderr.
 pub fn run_with(wrapper: &[&str], script: &str) -> (Vec<Line>, String) {
+    run_on(emulator(), wrapper, script)
+}
+
+/// Runs `script` in the given emulator binary (see `emulator_of`).
+pub fn run_on(exe: &Path, wrapper: &[&str], script: &str) -> (Vec<Line>, String) {
     let mut cmd = if wrapper.is_empty() {
-        Command::new(emulator())
+        Command::new(exe)
     } else {
         let mut c = Command::new(wrapper[0]);
-        c.args(&wrapper[1..]).arg(emulator());
+        c.args(&wrapper[1..]).arg(exe);
         c
     };
     let mut child = cmd
@@ -98,11 +124,12 @@ pub fn run_with(wrapper: &[&str], script: &str) -> (Vec<Line>, String) {
 
 /// Runs `script` and returns only the result lines (`R …`).
 pub fn run(script: &str) -> Vec<Line> {
-    run_with(&[], script)
-        .0
-        .into_iter()
-        .filter(|l| l[0] == "R")
-        .collect()
+    results(run_with(&[], script).0)
+}
+
+/// Only the result lines (`R …`) of an emulator's output.
+pub fn results(lines: Vec<Line>) -> Vec<Line> {
+    lines.into_iter().filter(|l| l[0] == "R").collect()
 }
 
 /// A script that loads the add-in, creates one object and points it at the sandbox.
@@ -126,4 +153,26 @@ pub fn json(line: &Line) -> serde_json::Value {
         .strip_prefix("s:")
         .unwrap_or_else(|| panic!("not a string: {line:?}"));
     serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+/// Why valgrind cannot run the 32-bit emulator here, if it cannot: 32-bit
+/// memcheck needs the i386 C library's debug symbols (`libc6-dbg:i386`),
+/// which only the i386 package architecture provides.
+pub fn valgrind_cannot_run_m32() -> Option<String> {
+    let out = Command::new("valgrind")
+        .args(["--tool=memcheck", "-q"])
+        .arg(emulator_of(true))
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    (!out.status.success() && stderr.contains("Fatal error at startup")).then(|| {
+        let first = stderr
+            .lines()
+            .find(|l| l.contains("Fatal error at startup"))
+            .unwrap_or_default()
+            .trim_start_matches("valgrind:")
+            .trim();
+        format!("valgrind says \"{first}\": it needs the i386 C library's debug symbols (libc6-dbg:i386), installable only with the i386 package architecture")
+    })
 }

@@ -35,8 +35,15 @@ pub fn client(sb: &Sandbox) -> Client {
     Client::new(config(sb)).expect("valid config")
 }
 
-/// The path of the cdylib built next to the test binaries.
+/// The path of the cdylib built next to the test binaries, or the add-in
+/// `SDKWA_ADDIN_LIB` names (e.g. the packaged i686 library, driven by the
+/// 32-bit host emulator with `SDKWA_HOST_M32=1`).
 pub fn cdylib_path() -> std::path::PathBuf {
+    if let Some(lib) = std::env::var_os("SDKWA_ADDIN_LIB") {
+        let p = std::path::PathBuf::from(lib);
+        assert!(p.exists(), "SDKWA_ADDIN_LIB={} does not exist", p.display());
+        return p;
+    }
     let exe = std::env::current_exe().expect("test binary path");
     let dir = exe
         .parent()

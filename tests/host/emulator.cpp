@@ -28,7 +28,8 @@
 //                          then calls AckNotification(receiptId) as 1C's handler would
 //                          (a consumer killed at any point leaves a faithful record);
 //                          noack: only the E lines; handle_ms: time each event's handling takes
-//   sleep <ms> / clock (R clock <ms>) / stats / sizeof / quit
+//   sizeof                 R sizeof <tVariant> <offset of vt> <struct tm> <long> <WCHAR_T> <pointer>
+//   sleep <ms> / clock (R clock <ms>) / stats / quit
 //   unload                 R ok <dlclose result>: Done + DestroyObject on every object, then dlclose
 #include <dlfcn.h>
 #include <chrono>
@@ -46,6 +47,18 @@
 #include "AddInDefBase.h"
 #include "ComponentBase.h"
 #include "IMemoryManager.h"
+
+// 1C's tVariant holds a struct tm, so its size follows the C library and the
+// pointer width: 64 bytes on Linux x86_64, 52 on Linux i386 (built with -m32),
+// where long and pointers are 4 bytes. The add-in asserts the same sizes.
+#if defined(__linux__) && defined(__x86_64__)
+static_assert(sizeof(tVariant) == 64 && offsetof(tVariant, vt) == 60, "Linux x86_64 tVariant");
+static_assert(sizeof(long) == 8 && sizeof(void *) == 8, "LP64");
+#elif defined(__linux__) && defined(__i386__)
+static_assert(sizeof(tVariant) == 52 && offsetof(tVariant, vt) == 48, "Linux i386 tVariant");
+static_assert(sizeof(long) == 4 && sizeof(void *) == 4, "ILP32");
+#endif
+static_assert(sizeof(WCHAR_T) == 2, "1C strings are UTF-16");
 
 static std::u16string to_u16(const std::string &s) {
     std::u16string out;
@@ -473,7 +486,8 @@ int main() {
             std::lock_guard<std::mutex> g(mem.m);
             std::cout << "R\tstats\t" << mem.allocs << "\t" << mem.frees << "\n";
         } else if (cmd == "sizeof") {
-            std::cout << "R\tsizeof\t" << sizeof(tVariant) << "\t" << offsetof(tVariant, vt) << "\t" << sizeof(struct tm) << "\n";
+            std::cout << "R\tsizeof\t" << sizeof(tVariant) << "\t" << offsetof(tVariant, vt) << "\t" << sizeof(struct tm)
+                      << "\t" << sizeof(long) << "\t" << sizeof(WCHAR_T) << "\t" << sizeof(void *) << "\n";
         } else if (cmd == "unload") {
             auto destroy = (DestroyObjectFn)dlsym(lib, "DestroyObject");
             for (auto &o : objects) {
