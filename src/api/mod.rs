@@ -1,6 +1,7 @@
 //! The core: a safe, synchronous Rust client for the sdkwa REST API.
 //! Nothing here knows about 1C or C.
 
+pub mod batch;
 pub mod cancel;
 pub mod chat;
 mod client;
