@@ -37,6 +37,8 @@ pub struct Settings {
     pub throw_errors: bool,
     /// ПодтверждениеВручную.
     pub manual_ack: bool,
+    /// ПараллельныхЗапросов: requests in flight for a batch.
+    pub concurrency: u32,
 }
 
 impl Default for Settings {
@@ -52,6 +54,7 @@ impl Default for Settings {
             proxy: String::new(),
             throw_errors: true,
             manual_ack: false,
+            concurrency: crate::api::batch::DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -72,6 +75,8 @@ pub struct Component {
     pub last_error: Arc<Mutex<String>>,
     /// The background receiver, while it runs.
     pub receiver: Option<Receiver>,
+    /// Batches started in the background (finished ones are pruned at the next start).
+    pub batches: Vec<super::batcher::BackgroundBatch>,
 }
 
 impl Component {
@@ -235,6 +240,9 @@ impl Drop for Component {
     fn drop(&mut self) {
         // No thread may outlive the object: 1C may unload the library next.
         self.stop_receiver();
+        for b in self.batches.drain(..) {
+            b.stop();
+        }
     }
 }
 

@@ -140,6 +140,9 @@ pub fn check_concurrency(n: u32, param: &str) -> Result<u32> {
     }
 }
 
+/// A batch item ready to send, or why it cannot be.
+pub(crate) type Prepared = Request;
+
 /// Parses a batch: the array must be well formed (else the whole call is
 /// refused); each item is prepared alone, so a bad one fails only itself.
 pub(crate) fn parse_batch(batch_json: &str) -> Result<Vec<Result<Request>>> {
@@ -236,10 +239,23 @@ impl Client {
         batch_json: &str,
         concurrency: u32,
         cancel: &Cancel,
-        mut on_item: impl FnMut(usize, &Outcome) -> bool,
+        on_item: impl FnMut(usize, &Outcome) -> bool,
     ) -> Result<Summary> {
         let concurrency = check_concurrency(concurrency, "concurrency")?;
         let items = parse_batch(batch_json)?;
+        Ok(self.run_prepared(items, concurrency, cancel, on_item))
+    }
+
+    /// [`Client::run_batch`] of items [`parse_batch`] prepared (the add-in
+    /// parses on 1C's thread, to refuse a malformed batch at once, and runs
+    /// it on its own); `concurrency` was checked.
+    pub(crate) fn run_prepared(
+        &self,
+        items: Vec<Result<Request>>,
+        concurrency: u32,
+        cancel: &Cancel,
+        mut on_item: impl FnMut(usize, &Outcome) -> bool,
+    ) -> Summary {
         let paused_until = Cell::new(Instant::now());
         let gate = &paused_until;
         let mut summary = Summary::default();
@@ -253,19 +269,20 @@ impl Client {
                     (i, o)
                 })
                 .buffer_unordered(concurrency as usize);
+            // After a stop, a receiver that stays full is given up on once,
+            // not once per remaining item.
+            let mut dropping = false;
             while let Some((i, o)) = results.next().await {
                 summary.count(&o);
                 let mut tries = 0;
-                while !on_item(i, &o) {
+                while !dropping && !on_item(i, &o) {
                     tries += cancel.is_cancelled() as u32;
-                    if tries > BUSY_TRIES_AFTER_STOP {
-                        break;
-                    }
+                    dropping = tries > BUSY_TRIES_AFTER_STOP;
                     tokio::time::sleep(BUSY_RETRY).await;
                 }
             }
         });
-        Ok(summary)
+        summary
     }
 
     /// One item: attempts until it succeeds, fails for good, or the batch stops.
