@@ -152,6 +152,7 @@ mod tests {
         assert_eq!(v["index"], 7);
         assert_eq!(v["ok"], false);
         assert_eq!(v["notSent"], true);
+        assert_eq!(v["error"]["kind"], "notSent");
         let v: serde_json::Value =
             serde_json::from_str(&counts("x", 3, &Summary::default(), true)).unwrap();
         assert_eq!(

@@ -68,10 +68,26 @@ impl Outcome {
         match self {
             Outcome::Ok(text) => format!(r#"{{"ok":true,"result":{text}}}"#),
             Outcome::Failed(e) => format!(r#"{{"ok":false,"error":{}}}"#, e.to_json(lang)),
-            Outcome::NotSent => format!(
-                r#"{{"ok":false,"notSent":true,"error":{}}}"#,
-                not_sent().to_json(lang)
-            ),
+            Outcome::NotSent => {
+                // Its own kind, not one of the service's failures: nothing was tried.
+                let message = match lang {
+                    Lang::En => {
+                        "Not sent: the batch was stopped before this item reached the service"
+                    }
+                    Lang::Ru => "Не отправлено: пакет остановлен до отправки этого элемента",
+                };
+                format!(
+                    r#"{{"ok":false,"notSent":true,"error":{}}}"#,
+                    serde_json::json!({
+                        "kind": "notSent",
+                        "code": 0,
+                        "status": null,
+                        "method": null,
+                        "message": message,
+                        "serviceMessage": null,
+                    })
+                )
+            }
         }
     }
 
@@ -100,16 +116,6 @@ impl Summary {
             Outcome::NotSent => self.not_sent += 1,
         }
     }
-}
-
-fn not_sent() -> Error {
-    Error::new(
-        ErrorKind::InvalidArgument,
-        Text::new(
-            "Not sent: the batch was stopped before this item reached the service",
-            "Не отправлено: пакет остановлен до отправки этого элемента",
-        ),
-    )
 }
 
 fn abandoned(method: &str) -> Error {
