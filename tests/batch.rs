@@ -264,3 +264,35 @@ fn concurrency_makes_a_slow_service_fast() {
     assert_eq!(journal.len(), 3 * n);
     assert!(journal.values().all(|n| *n == 1));
 }
+
+#[test]
+fn a_429_pauses_every_item_not_only_the_one_refused() {
+    let sb = common::sandbox();
+    let c = common::client(&sb);
+    sb.add_fault(common::fault(
+        FaultKind::Status {
+            status: 429,
+            retry_after: Some(1),
+        },
+        1,
+        "sendMessage",
+    ));
+    let batch = Value::from(sends(20, "pause")).to_string();
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        let run = s.spawn(|| c.call_batch(&batch, 4, Lang::En).unwrap());
+        std::thread::sleep(Duration::from_millis(500));
+        // The refused one and at most the three already in flight; nothing new.
+        let early = sb.requests().len();
+        assert!(early <= 4, "{early} requests went out during the pause");
+        let r: Vec<Value> = serde_json::from_str(&run.join().unwrap()).unwrap();
+        assert!(r.iter().all(|r| r["ok"] == true), "{r:?}");
+    });
+    assert!(
+        t.elapsed() >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
+    let (_, journal) = seen(&sb);
+    assert_eq!(journal.len(), 20);
+    assert!(journal.values().all(|n| *n == 1));
+}
