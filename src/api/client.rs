@@ -95,9 +95,7 @@ impl Client {
                     // Only a failed connect proves the request never left: a
                     // reset or a timeout after it was written may follow an
                     // accepted send.
-                    let connect = StdError::source(&e)
-                        .and_then(|s| s.downcast_ref::<reqwest::Error>())
-                        .is_some_and(reqwest::Error::is_connect);
+                    let connect = e.not_delivered();
                     (Err(e), None, connect)
                 }
             },
@@ -558,10 +556,17 @@ fn transport_error(method: &str, e: reqwest::Error) -> Error {
         ),
     };
     let detail = error_chain(&e);
-    Error::new(kind, text)
+    let connect = e.is_connect();
+    let err = Error::new(kind, text)
         .with_method(method)
         .with_detail(&detail)
-        .with_source(e)
+        .with_source(e);
+    // A failed connect (refused, unreachable): the request never left.
+    if connect {
+        err.with_not_delivered()
+    } else {
+        err
+    }
 }
 
 /// The cause chain as one line, without the URL's query (never holds secrets here, but stays short).

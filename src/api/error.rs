@@ -103,6 +103,9 @@ pub struct Error {
     service_message: Option<String>,
     text: Text,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    /// The connection could not be made: the request certainly never
+    /// reached the service (the batch engine may send it again).
+    not_delivered: bool,
 }
 
 impl Error {
@@ -115,6 +118,7 @@ impl Error {
             service_message: None,
             text,
             source: None,
+            not_delivered: false,
         }
     }
 
@@ -183,6 +187,17 @@ impl Error {
     }
 
     /// Attaches a (redacted) detail text from the cause, shown after the explanation.
+    /// Marks a failure to connect: nothing was sent.
+    pub(crate) fn with_not_delivered(mut self) -> Self {
+        self.not_delivered = true;
+        self
+    }
+
+    /// Whether the request certainly never reached the service.
+    pub(crate) fn not_delivered(&self) -> bool {
+        self.not_delivered
+    }
+
     pub(crate) fn with_detail(mut self, detail: &str) -> Self {
         if !detail.is_empty() {
             self.text.en = format!("{}: {detail}", self.text.en);
