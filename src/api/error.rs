@@ -101,7 +101,8 @@ pub struct Error {
     status: Option<u16>,
     method: Option<String>,
     service_message: Option<String>,
-    text: Text,
+    /// Boxed: keeps the error small enough to return by value everywhere.
+    text: Box<Text>,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
     /// The connection could not be made: the request certainly never
     /// reached the service (the batch engine may send it again).
@@ -116,7 +117,7 @@ impl Error {
             status: None,
             method: None,
             service_message: None,
-            text,
+            text: Box::new(text),
             source: None,
             not_delivered: false,
         }
