@@ -185,6 +185,24 @@ const char *sdkwa_version(void);
 // valid until this thread's next call into the library.
 const char *sdkwa_last_error(void);
 
+// Runs `batch_json`, a JSON array of `{"method": registry name, "params":
+// {…}}` (params as [`super::sdkwa_call`] takes them), with up to
+// `concurrency` requests in flight (1–64; 0 = 8) on the client's pooled
+// connections. On `SDKWA_OK`, `*out_json` is a JSON array of results in
+// input order, each `{"ok": true, "result": …}` or `{"ok": false, "error":
+// {…}}`: one item's failure never stops the others, and the call's own code
+// is an error only when the array or `concurrency` is malformed. A 429
+// pauses the whole batch for its `Retry-After`; a send is repeated only
+// when the service certainly did not get it (connection refused, 429).
+// Free `*out_json` with `sdkwa_string_free`. Blocks the calling thread.
+//
+// # Safety
+// As [`super::sdkwa_call`].
+SdkwaResult sdkwa_call_batch(const struct SdkwaClient *client,
+                             const char *batch_json,
+                             uint32_t concurrency,
+                             char **out_json);
+
 // Calls a registry method whose answer is a file's bytes (`downloadFile`
 // with `{"chatId": …, "idMessage": …}`); for a JSON method the bytes are the
 // JSON text. On `SDKWA_OK`, `*out_bytes`/`*out_len` hold the bytes (NULL

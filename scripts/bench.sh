@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks: the add-in, the C ABI and the Rust core against the raw HTTP
 # round trip and the official Python client, plus memory, receiving, load time,
-# callgrind and the sandbox's own capacity. Writes target/bench/report.md and
-# target/bench/overhead.png. Usage: scripts/bench.sh
+# callgrind and the sandbox's own capacity; then bulk sending (SendBatch) against
+# a sandbox with simulated latency. Writes target/bench/report.md,
+# target/bench/overhead.png and target/bench/batch.md. Usage: scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -17,3 +18,11 @@ python3 -c "import sdkwa" 2>/dev/null || python3 -m pip install -q --disable-pip
 # The benchmark loads the release add-in library; `cargo bench` builds only the rlib.
 cargo build --release --features sandbox --lib
 cargo bench --features sandbox --bench overhead
+# Bulk sending: the sandbox runs as its own process on core 1 (the bench
+# starts it with taskset), the client on core 0; 1000 sends at 50 ms latency.
+cargo build --release --features sandbox --bin sdkwa-sandbox
+if command -v taskset >/dev/null; then
+  taskset -c 0 cargo bench --features sandbox --bench batch
+else
+  cargo bench --features sandbox --bench batch
+fi

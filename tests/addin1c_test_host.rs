@@ -588,6 +588,31 @@ fn every_method_by_both_names_through_addin1c_test() {
             ok: false,
         },
         Row {
+            ru: "ОтправитьПакет",
+            en: "SendBatch",
+            args: |_| {
+                vec![
+                    s(r#"[{"method":"getStateInstance"},{"method":"nope"}]"#),
+                    s("2"),
+                ]
+            },
+            ok: true,
+        },
+        Row {
+            // A malformed batch is refused before any thread starts.
+            ru: "НачатьОтправкуПакета",
+            en: "StartBatch",
+            args: |_| vec![s("{}"), s("0")],
+            ok: false,
+        },
+        Row {
+            // Nothing runs: an empty list of stopped batches.
+            ru: "ОстановитьОтправкуПакета",
+            en: "StopBatch",
+            args: |_| vec![s("")],
+            ok: true,
+        },
+        Row {
             ru: "РазлогинитьИнстанс",
             en: "Logout",
             args: |_| vec![],

@@ -82,6 +82,9 @@ const METHODS: &[(&str, &str, usize)] = &[
     ("ВыполнитьМетод", "CallMethod", 3),
     ("РазобратьУведомление", "ParseWebhook", 3),
     ("ПодтвердитьУведомление", "AckNotification", 1),
+    ("ОтправитьПакет", "SendBatch", 2),
+    ("НачатьОтправкуПакета", "StartBatch", 2),
+    ("ОстановитьОтправкуПакета", "StopBatch", 1),
 ];
 
 /// interface.md §1: every property (Russian, English, readable, writable).
@@ -104,6 +107,7 @@ const PROPS: &[(&str, &str, bool, bool)] = &[
         true,
         true,
     ),
+    ("ПараллельныхЗапросов", "Concurrency", true, true),
 ];
 
 fn script(sb: &sdkwa1c::sandbox::Sandbox, body: &str) -> Vec<Line> {
@@ -1247,4 +1251,175 @@ fn the_1c_guide_quotes_the_real_texts() {
         assert!(fail_text(&out[i]).contains(words), "{:?}", out[i]);
         assert!(guide.contains(words), "docs/1c.md says «{words}»");
     }
+}
+
+/// A batch of `n` sendMessage items as an `s:` script value.
+fn batch_value(n: usize, tag: &str) -> String {
+    let items: Vec<serde_json::Value> = (0..n)
+        .map(|i| serde_json::json!({"method": "sendMessage", "params": {"chatId": "79001234567", "message": format!("{tag}-{i}")}}))
+        .collect();
+    format!("s:{}", serde_json::Value::from(items))
+}
+
+#[test]
+fn send_batch_and_its_property_by_both_names() {
+    let sb = common::sandbox();
+    let bad = r#"s:[{"method":"sendMessage","params":{"chatId":"79001234567","message":"b-0"}},{"method":"nope"}]"#;
+    let out = script(
+        &sb,
+        &format!(
+            "get\tПараллельныхЗапросов\nset\tConcurrency\ti:0\nset\tПараллельныхЗапросов\ti:65\nset\tConcurrency\tr:2.5\n\
+             set\tConcurrency\ti:16\nget\tConcurrency\ncall\tОтправитьПакет\t{}\ti:4\ncall\tSendBatch\t{bad}\n\
+             call\tSendBatch\t{bad}\ti:65\ncall\tSendBatch\ts:{{}}\n",
+            batch_value(5, "a")
+        ),
+    );
+    assert_eq!(out[0][2], "i:8", "the default");
+    for l in &out[1..4] {
+        assert!(fail_text(l).contains("ПараллельныхЗапросов"), "{l:?}");
+    }
+    assert_eq!(out[5][2], "i:16");
+    let r = json(&out[6]);
+    let texts: Vec<&str> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            assert_eq!(x["ok"], true, "{x}");
+            x["result"]["idMessage"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(texts.len(), 5);
+    let r = json(&out[7]);
+    assert_eq!(
+        (r[0]["ok"].as_bool(), r[1]["ok"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(r[1]["error"]["kind"], "invalidArgument");
+    assert!(fail_text(&out[8]).contains("Параллельно"), "{:?}", out[8]);
+    assert!(fail_text(&out[9]).contains("batch_json"), "{:?}", out[9]);
+    assert_eq!(sb.messages(DEFAULT_ID).len(), 6);
+}
+
+#[test]
+fn start_batch_hands_every_result_to_1c_loss_free_under_back_pressure() {
+    const N: usize = 40;
+    let sb = common::sandbox();
+    // A busy 1C: the event buffer holds 3; the script takes events slowly.
+    let mut body = format!(
+        "fixdepth\t3\ncall\tНачатьОтправкуПакета\t{}\ti:4\n",
+        batch_value(N, "bg")
+    );
+    for _ in 0..10 {
+        body.push_str("sleep\t20\ntake\t3\t2000\n");
+    }
+    // The rest: N + 1 events in all (the items, then batchDone).
+    body.push_str(&format!("take\t{}\t5000\ncall\tStopBatch\n", N + 1 - 30));
+    let (lines, _) = run_with(&[], &format!("{}{body}", prelude(&sb)));
+    let r: Vec<&Line> = lines.iter().filter(|l| l[0] == "R").collect();
+    // After the prelude: fixdepth's line, then StartBatch's.
+    let id = r[PRELUDE_LINES + 1][2]
+        .strip_prefix("s:")
+        .unwrap()
+        .to_string();
+    assert!(id.starts_with("batch-"), "{id}");
+    let rejected: usize = r
+        .iter()
+        .filter(|l| l[1] == "events")
+        .map(|l| l[4].parse::<usize>().unwrap())
+        .max()
+        .unwrap();
+    assert!(rejected > 0, "back-pressure exercised");
+    let events: Vec<&Line> = lines.iter().filter(|l| l[0] == "E").collect();
+    let items: Vec<serde_json::Value> = events
+        .iter()
+        .filter(|e| e[2] == "batchItem")
+        .map(|e| serde_json::from_str(&e[3]).unwrap())
+        .collect();
+    let mut indexes: Vec<u64> = items.iter().map(|v| v["index"].as_u64().unwrap()).collect();
+    indexes.sort_unstable();
+    assert_eq!(
+        indexes,
+        (0..N as u64).collect::<Vec<_>>(),
+        "each item exactly once"
+    );
+    assert!(items
+        .iter()
+        .all(|v| v["ok"] == true && v["batch"] == id.as_str()));
+    let done: Vec<&&Line> = events.iter().filter(|e| e[2] == "batchDone").collect();
+    assert_eq!(done.len(), 1);
+    let d: serde_json::Value = serde_json::from_str(&done[0][3]).unwrap();
+    assert_eq!(
+        (
+            d["ok"].as_u64(),
+            d["failed"].as_u64(),
+            d["notSent"].as_u64()
+        ),
+        (Some(N as u64), Some(0), Some(0))
+    );
+    assert_eq!(d["stopped"], false);
+    assert_eq!(events.last().unwrap()[2], "batchDone", "the last event");
+    assert_eq!(sb.messages(DEFAULT_ID).len(), N);
+    // Stopping a finished batch by no id is no error: nothing ran.
+    assert_eq!(r.last().unwrap()[1], "ok");
+}
+
+#[test]
+fn stop_batch_reports_what_was_and_was_not_sent_and_destroy_does_not_wait() {
+    const N: usize = 40;
+    let sb = common::sandbox();
+    sb.set_pace(sdkwa1c::sandbox::pace::PaceConfig {
+        latency_ms: 100,
+        ..Default::default()
+    });
+    let body = format!(
+        "call\tStartBatch\t{}\ti:2\nsleep\t350\ncall\tОстановитьОтправкуПакета\ntake\t1000\t2000\n\
+         call\tStopBatch\ts:batch-999999\ncall\tStartBatch\t{}\ti:2\nsleep\t150\nclock\ndestroy\nclock\n",
+        batch_value(N, "stop"),
+        batch_value(N, "gone")
+    );
+    let (lines, _) = run_with(&[], &format!("{}{body}", prelude(&sb)));
+    let r: Vec<&Line> = lines.iter().filter(|l| l[0] == "R").collect();
+    let id = r[PRELUDE_LINES][2].strip_prefix("s:").unwrap();
+    let stopped = json(r[PRELUDE_LINES + 2]);
+    let s = &stopped[0];
+    assert_eq!(s["batch"], id);
+    assert_eq!(s["stopped"], true);
+    let (ok, failed, not_sent) = (
+        s["ok"].as_u64().unwrap(),
+        s["failed"].as_u64().unwrap(),
+        s["notSent"].as_u64().unwrap(),
+    );
+    assert_eq!(ok + failed + not_sent, N as u64, "{s}");
+    assert!(ok >= 2 && not_sent >= 20, "{s}");
+    // The events say the same, item by item, and end with batchDone.
+    let events: Vec<serde_json::Value> = lines
+        .iter()
+        .filter(|l| l[0] == "E" && l[3].contains(id))
+        .map(|e| serde_json::from_str(&e[3]).unwrap())
+        .collect();
+    assert_eq!(events.len(), N + 1, "every item, then batchDone");
+    let sent: Vec<u64> = events
+        .iter()
+        .filter(|v| v["ok"] == true && v.get("index").is_some())
+        .map(|v| v["index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sent.len() as u64, ok);
+    let not: usize = events.iter().filter(|v| v["notSent"] == true).count();
+    assert_eq!(not as u64, not_sent);
+    assert_eq!(events.last().unwrap()["notSent"], not_sent);
+    let journal: std::collections::BTreeSet<String> = sb
+        .messages(DEFAULT_ID)
+        .iter()
+        .filter_map(|m| m["textMessage"].as_str().map(str::to_string))
+        .filter(|t| t.starts_with("stop-"))
+        .collect();
+    let expected: std::collections::BTreeSet<String> =
+        sent.iter().map(|i| format!("stop-{i}")).collect();
+    assert_eq!(journal, expected, "what was reported sent is what arrived");
+    assert!(fail_text(r[PRELUDE_LINES + 4]).contains("batch-999999"));
+    // Destroying the object stops its batch: no thread outlives it.
+    let n = r.len();
+    let ms = |l: &Line| l[2].parse::<u64>().unwrap();
+    assert!(ms(r[n - 1]) - ms(r[n - 3]) < 3000, "{:?}", &r[n - 3..]);
 }

@@ -521,3 +521,45 @@ fn no_silent_adjustments_language_and_wait() {
         .any(|r| r["method"] == "receiveNotification"));
     abi.free_client(c);
 }
+
+type BatchFn = unsafe extern "C" fn(*const Opaque, *const c_char, u32, *mut *mut c_char) -> i32;
+
+/// `sdkwa_call_batch`: results in input order, a bad item fails alone, a
+/// malformed array or concurrency is refused as a whole, 0 = the default.
+#[test]
+fn batches_through_the_c_abi() {
+    let sb = common::sandbox();
+    let abi = Abi::load();
+    let c = abi.new_client(&config_json(&sb));
+    assert!(!c.is_null(), "{}", abi.last_error());
+    let batch = |json: &str, n: u32| {
+        let b = CString::new(json).unwrap();
+        let mut out = ptr::null_mut();
+        // SAFETY: a live client, a C string and an output pointer, as the header requires.
+        let code = unsafe { abi.sym::<BatchFn>("sdkwa_call_batch")(c, b.as_ptr(), n, &mut out) };
+        (code, serde_json::from_str::<Value>(&abi.take(out)).unwrap())
+    };
+    let (code, v) = batch(
+        r#"[{"method":"sendMessage","params":{"chatId":"79001234567","message":"c-1"}},
+            {"method":"nope"},
+            {"method":"getStateInstance"}]"#,
+        0,
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v[0]["ok"], true, "{v}");
+    assert!(v[0]["result"]["idMessage"].is_string(), "{v}");
+    assert_eq!(v[1]["ok"], false);
+    assert_eq!(v[1]["error"]["kind"], "invalidArgument");
+    assert_eq!(v[2]["result"]["stateInstance"], "authorized");
+    assert_eq!(sb.messages(DEFAULT_ID).len(), 1);
+    let (code, v) = batch("{}", 4);
+    assert_eq!(code, 1, "SDKWA_ERR_INVALID_ARGUMENT: {v}");
+    assert!(v["message"].as_str().unwrap().contains("batch_json"), "{v}");
+    let (code, v) = batch("[]", 65);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("concurrency"),
+        "{v}"
+    );
+    abi.free_client(c);
+}

@@ -39,6 +39,8 @@ pub struct Settings {
     pub manual_ack: bool,
     /// РазрешитьНезащищенноеСоединение: `http://` to another machine allowed.
     pub allow_insecure_http: bool,
+    /// ПараллельныхЗапросов: requests in flight for a batch.
+    pub concurrency: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -56,6 +58,7 @@ impl std::fmt::Debug for Settings {
             .field("throw_errors", &self.throw_errors)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("manual_ack", &self.manual_ack)
+            .field("concurrency", &self.concurrency)
             .finish()
     }
 }
@@ -74,6 +77,7 @@ impl Default for Settings {
             throw_errors: true,
             manual_ack: false,
             allow_insecure_http: false,
+            concurrency: crate::api::batch::DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct Component {
     pub last_error: Arc<Mutex<String>>,
     /// The background receiver, while it runs.
     pub receiver: Option<Receiver>,
+    /// Batches started in the background (finished ones are pruned at the next start).
+    pub batches: Vec<super::batcher::BackgroundBatch>,
 }
 
 impl Component {
@@ -258,6 +264,9 @@ impl Drop for Component {
     fn drop(&mut self) {
         // No thread may outlive the object: 1C may unload the library next.
         self.stop_receiver();
+        for b in self.batches.drain(..) {
+            b.stop();
+        }
     }
 }
 

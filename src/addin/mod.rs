@@ -4,6 +4,8 @@
 
 mod ack;
 mod actions;
+mod batcher;
+mod batching;
 mod component;
 mod convert;
 #[cfg(feature = "host")]

@@ -3,6 +3,7 @@
 //! Adding a method is adding a row here.
 
 use super::actions as a;
+use super::batching as bat;
 use super::component::{Call, Component};
 use super::convert::Kind;
 use super::receiving as rcv;
@@ -147,6 +148,8 @@ const QUOTED: Param = opt(
     Def::Str(""),
 );
 const NONE: &[Param] = &[];
+const BATCH: Param = req("ПакетJSON", "BatchJSON", Kind::Text);
+const PARALLEL: Param = opt("Параллельно", "Parallel", Kind::Int, Def::Int(0));
 
 const fn svc(
     ru: &'static str,
@@ -260,6 +263,12 @@ pub static PROPS: &[Prop] = &[
         en: "AllowInsecureHttp",
         get: Some(a::get_allow_insecure),
         set: Some(a::set_allow_insecure),
+    },
+    Prop {
+        ru: "ПараллельныхЗапросов",
+        en: "Concurrency",
+        get: Some(bat::get_concurrency),
+        set: Some(bat::set_concurrency),
     },
 ];
 
@@ -795,6 +804,28 @@ pub static METHODS: &[Method] = &[
         &[req("ИдУведомления", "ReceiptId", Kind::Int)],
         Returns::Nothing,
         rcv::ack_notification,
+    ),
+    // bulk sending
+    custom(
+        "ОтправитьПакет",
+        "SendBatch",
+        &[BATCH, PARALLEL],
+        Returns::Json,
+        bat::send_batch,
+    ),
+    custom(
+        "НачатьОтправкуПакета",
+        "StartBatch",
+        &[BATCH, PARALLEL],
+        Returns::Json,
+        bat::start_batch,
+    ),
+    custom(
+        "ОстановитьОтправкуПакета",
+        "StopBatch",
+        &[opt("ИдПакета", "BatchId", Kind::Text, Def::Str(""))],
+        Returns::Json,
+        bat::stop_batch,
     ),
 ];
 

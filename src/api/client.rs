@@ -93,6 +93,55 @@ impl Drop for Client {
     }
 }
 
+/// Hooks of the batch engine (`batch.rs`), which decides itself what may be
+/// repeated: one attempt without the client's own retries, and a way to
+/// drive several of them at once on the client's runtime.
+impl Client {
+    /// Runs `f` to completion on the client's runtime, on the calling thread.
+    pub(crate) fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    /// One attempt of `req` (redirects within the origin followed, nothing
+    /// repeated). Errors are redacted.
+    pub(crate) async fn attempt_once(&self, req: &Request) -> Attempt {
+        let (result, retry_after, not_delivered) = match self.check_credentials(req) {
+            Err(e) => (Err(e), None, true),
+            Ok(()) => match self.send_once(req).await {
+                Ok(a) => {
+                    let retry_after = a.retry_after;
+                    let r = self.finish(req, a).and_then(|b| body_text(&req.name, b));
+                    (r, retry_after, false)
+                }
+                Err(e) => {
+                    // Only a failed connect proves the request never left: a
+                    // reset or a timeout after it was written may follow an
+                    // accepted send.
+                    let connect = e.not_delivered();
+                    (Err(e), None, connect)
+                }
+            },
+        };
+        Attempt {
+            // Errors are scrubbed of the client's secrets where they are built.
+            result,
+            retry_after,
+            not_delivered,
+        }
+    }
+}
+
+/// What one attempt of the batch engine produced.
+pub(crate) struct Attempt {
+    /// The answer's JSON text, or the error.
+    pub result: Result<String>,
+    /// The answer's `Retry-After`, when it had one.
+    pub retry_after: Option<Duration>,
+    /// The request certainly did not reach the service (refused before
+    /// sending, or the connection could not be made).
+    pub not_delivered: bool,
+}
+
 /// What one HTTP exchange produced.
 struct HttpAnswer {
     status: u16,
@@ -590,10 +639,17 @@ fn transport_error(method: &str, e: reqwest::Error) -> Error {
         ),
     };
     let detail = error_chain(&e);
-    Error::new(kind, text)
+    let connect = e.is_connect();
+    let err = Error::new(kind, text)
         .with_method(method)
         .with_detail(&detail)
-        .with_source(e)
+        .with_source(e);
+    // A failed connect (refused, unreachable): the request never left.
+    if connect {
+        err.with_not_delivered()
+    } else {
+        err
+    }
 }
 
 /// The cause chain as one line, without the URL's query (never holds secrets here, but stays short).

@@ -102,9 +102,13 @@ pub struct Error {
     /// Boxed: keeps the error small enough to return by value everywhere.
     method: Option<Box<str>>,
     service_message: Option<String>,
-    text: Text,
+    /// Boxed: keeps the error small enough to return by value everywhere.
+    text: Box<Text>,
     retry_after: Option<u32>,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    /// The connection could not be made: the request certainly never
+    /// reached the service (the batch engine may send it again).
+    not_delivered: bool,
 }
 
 impl fmt::Debug for Error {
@@ -141,9 +145,10 @@ impl Error {
             status: None,
             method: None,
             service_message: None,
-            text: Text::new(scrubbed(text.en), scrubbed(text.ru)),
+            text: Box::new(Text::new(scrubbed(text.en), scrubbed(text.ru))),
             retry_after: None,
             source: None,
+            not_delivered: false,
         }
     }
 
@@ -227,6 +232,17 @@ impl Error {
     }
 
     /// Attaches a (redacted) detail text from the cause, shown after the explanation.
+    /// Marks a failure to connect: nothing was sent.
+    pub(crate) fn with_not_delivered(mut self) -> Self {
+        self.not_delivered = true;
+        self
+    }
+
+    /// Whether the request certainly never reached the service.
+    pub(crate) fn not_delivered(&self) -> bool {
+        self.not_delivered
+    }
+
     pub(crate) fn with_detail(mut self, detail: &str) -> Self {
         if !detail.is_empty() {
             let detail = redact::scrub(detail);

@@ -2,6 +2,7 @@
 //! Nothing here knows about 1C or C.
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod cancel;
 pub mod chat;
 mod client;

@@ -3,6 +3,7 @@
 //! ```text
 //! sdkwa-sandbox [--port 7777] [--host 127.0.0.1] [--id 1101000001] [--token T]
 //!               [--authorized] [--no-echo] [--tls] [--wait-seconds 5]
+//!               [--latency-ms 50] [--jitter-ms 10] [--rate-limit 100] [--retry-after 1]
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use sdkwa1c::sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
-const USAGE: &str = "usage: sdkwa-sandbox [--port N] [--host 127.0.0.1] [--id ID] [--token TOKEN] [--authorized] [--no-echo] [--tls] [--wait-seconds N]";
+const USAGE: &str = "usage: sdkwa-sandbox [--port N] [--host 127.0.0.1] [--id ID] [--token TOKEN] [--authorized] [--no-echo] [--tls] [--wait-seconds N] [--latency-ms N] [--jitter-ms N] [--rate-limit N] [--retry-after N]";
 
 fn main() {
     let mut cfg = SandboxConfig::default();
@@ -33,6 +34,12 @@ fn main() {
             "--wait-seconds" => {
                 cfg.receive_wait =
                     Duration::from_secs(parse(&value("--wait-seconds"), "--wait-seconds"))
+            }
+            "--latency-ms" => cfg.pace.latency_ms = parse(&value("--latency-ms"), "--latency-ms"),
+            "--jitter-ms" => cfg.pace.jitter_ms = parse(&value("--jitter-ms"), "--jitter-ms"),
+            "--rate-limit" => cfg.pace.rate_limit = parse(&value("--rate-limit"), "--rate-limit"),
+            "--retry-after" => {
+                cfg.pace.retry_after = parse(&value("--retry-after"), "--retry-after")
             }
             "--authorized" => cfg.authorized = true,
             "--no-echo" => cfg.echo = false,

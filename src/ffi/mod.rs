@@ -6,6 +6,7 @@
 //! the library returns is freed with [`sdkwa_string_free`]. A client may be
 //! used by several threads at once.
 
+mod batch;
 mod boundary;
 mod bytes;
 mod pin;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use crate::api::{Client, Config, Error, FileSource, HttpMethod, Lang, Op};
+pub use batch::sdkwa_call_batch;
 use boundary::{finish, guard, optional_str, panic_error, required_str, set_last_error};
 pub use bytes::{sdkwa_bytes_free, sdkwa_call_bytes};
 pub(crate) use pin::pin_library;

@@ -310,3 +310,27 @@ pub(crate) async fn clear_faults(State(s): S) -> Response {
     s.faults().clear();
     reply(Ok(json!({ "cleared": true })))
 }
+
+pub(crate) async fn get_pace(State(s): S) -> Response {
+    let p = s.pace();
+    let mut v = serde_json::to_value(p.config()).unwrap_or(Value::Null);
+    v["rejected"] = json!(p.rejected());
+    reply(Ok(v))
+}
+
+pub(crate) async fn set_pace(State(s): S, body: Bytes) -> Response {
+    match serde_json::from_slice::<super::pace::PaceConfig>(&body) {
+        Ok(cfg) => {
+            s.pace().set(cfg);
+            reply(Ok(serde_json::to_value(cfg).unwrap_or(Value::Null)))
+        }
+        Err(e) => reply(Err(bad(format!(
+            "expected {{\"latencyMs\":50,\"jitterMs\":10,\"rateLimit\":100,\"retryAfter\":1}}: {e}"
+        )))),
+    }
+}
+
+pub(crate) async fn clear_pace(State(s): S) -> Response {
+    s.pace().set(super::pace::PaceConfig::default());
+    reply(Ok(json!({ "cleared": true })))
+}

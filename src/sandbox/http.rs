@@ -64,6 +64,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 .post(control::add_fault)
                 .delete(control::clear_faults),
         )
+        .route(
+            "/sandbox/pace",
+            get(control::get_pace)
+                .post(control::set_pace)
+                .delete(control::clear_pace),
+        )
         .route("/files/{key}/{name}", get(file))
         .route("/api/v1/instance/user/{group}/{method}", any(account_api))
         .route("/{messenger}/{method}", any(api2))
@@ -211,6 +217,18 @@ async fn handle(
     arg: Option<String>,
     req: Request,
 ) -> Response {
+    // The service's distance first: a rate-limited request waits too.
+    let verdict = s.pace().admit();
+    if !verdict.delay.is_zero() {
+        tokio::time::sleep(verdict.delay).await;
+    }
+    if let Some(secs) = verdict.limited {
+        let mut resp = error(429, "Too many requests (sandbox rate limit)");
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return resp;
+    }
     let (parts, body) = req.into_parts();
     let query: HashMap<String, String> = Query::try_from_uri(&parts.uri)
         .map(|q: Query<_>| q.0)

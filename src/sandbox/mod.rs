@@ -11,6 +11,7 @@ mod account;
 mod control;
 pub mod faults;
 mod http;
+pub mod pace;
 mod qr;
 mod service;
 mod state;
@@ -49,6 +50,8 @@ pub struct SandboxConfig {
     pub receive_wait: Duration,
     /// Serve HTTPS with a fresh self-signed certificate (see [`Sandbox::certificate_pem`]).
     pub tls: bool,
+    /// Simulated latency and rate limit of the instance API.
+    pub pace: pace::PaceConfig,
     /// Server threads (benchmarks use 1 so the server does not compete with the client for cores).
     pub threads: usize,
 }
@@ -62,6 +65,7 @@ impl Default for SandboxConfig {
             echo: true,
             receive_wait: Duration::from_secs(5),
             tls: false,
+            pace: pace::PaceConfig::default(),
             threads: 2,
         }
     }
@@ -98,6 +102,7 @@ impl Sandbox {
             format!("{scheme}://{addr}"),
             cfg.receive_wait,
         ));
+        shared.pace().set(cfg.pace);
         let cert_pem = tls.as_ref().map(|(pem, _)| pem.clone());
         for (id, token) in &cfg.instances {
             control::add_instance(&shared, id, token, cfg.authorized, cfg.echo);
@@ -265,6 +270,16 @@ impl Sandbox {
     /// The API requests received so far (oldest first, the last 10 000).
     pub fn requests(&self) -> Vec<Value> {
         self.shared.log().iter().cloned().collect()
+    }
+
+    /// Sets the simulated latency and rate limit.
+    pub fn set_pace(&self, cfg: pace::PaceConfig) {
+        self.shared.pace().set(cfg);
+    }
+
+    /// How many requests the rate limit answered 429 so far.
+    pub fn rate_limited(&self) -> u64 {
+        self.shared.pace().rejected()
     }
 
     /// Forgets the request log.

@@ -222,6 +222,8 @@ pub struct Shared {
     pub accounts: Mutex<HashMap<String, super::account::Account>>,
     /// The last API requests, oldest first.
     pub log: Mutex<VecDeque<Value>>,
+    /// Simulated latency and rate limit.
+    pub pace: Mutex<super::pace::Pace>,
     /// `http://127.0.0.1:PORT`, for file URLs.
     pub base_url: String,
     /// How long `receiveNotification` holds a request while the queue is empty
@@ -240,6 +242,7 @@ impl Shared {
             files: Mutex::new(HashMap::new()),
             accounts: Mutex::new(HashMap::new()),
             log: Mutex::new(VecDeque::new()),
+            pace: Mutex::new(super::pace::Pace::default()),
             base_url,
             default_wait,
             counter: AtomicU64::new(1),
@@ -250,6 +253,11 @@ impl Shared {
     /// the sandbox, so a poisoned lock is taken over.
     pub fn instances(&self) -> MutexGuard<'_, HashMap<String, Instance>> {
         self.instances.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The latency and rate limit, locked.
+    pub fn pace(&self) -> MutexGuard<'_, super::pace::Pace> {
+        self.pace.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The fault queue, locked.
