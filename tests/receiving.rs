@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::rng::XorShift;
+
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -191,18 +193,6 @@ fn manual_ack_deletes_only_after_the_acknowledgement() {
     assert!(r[8][2].contains("\"invalidArgument\""), "{:?}", r[8]);
     assert_eq!(sb.queue_len(DEFAULT_ID), 0);
     assert_eq!(requests_of(&sb, "deleteNotification"), ["1", "2"]);
-}
-
-/// A small deterministic generator: the run is reproducible from its seed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
 }
 
 /// One consumer: an emulated 1C that receives and acknowledges until it is

@@ -7,24 +7,14 @@
 
 mod common;
 
+use common::rng::XorShift;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use common::host::{prelude, run_with};
 use sdkwa1c::sandbox::{Fault, FaultKind, DEFAULT_ID};
-
-/// A small deterministic generator: the run is reproducible from its seed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 #[test]
 fn ten_thousand_notifications_survive_restarts_full_buffers_and_network_faults() {

@@ -5,6 +5,7 @@ pub mod dump;
 pub mod echo;
 pub mod host;
 pub mod order;
+pub mod rng;
 
 use std::time::Duration;
 
