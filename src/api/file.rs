@@ -82,10 +82,7 @@ impl FileSource {
                 data
             }
         };
-        let mime = mime_guess::from_path(&name)
-            .first_or_octet_stream()
-            .essence_str()
-            .to_string();
+        let mime = super::mime::of_file_name(&name).to_string();
         Ok(LoadedFile {
             data: data.into(),
             file_name: name,

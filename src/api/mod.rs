@@ -12,6 +12,7 @@ pub mod error;
 pub mod file;
 pub mod lang;
 pub mod methods;
+mod mime;
 mod params;
 pub mod redact;
 pub mod registry;
