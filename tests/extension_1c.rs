@@ -106,6 +106,38 @@ fn the_extension_declares_purpose_prefix_and_compatibility_and_borrows_nothing()
 }
 
 #[test]
+fn every_object_has_its_file_and_every_uuid_is_unique() {
+    let root = extension();
+    // The objects this extension adds; each must be listed and have its file.
+    let expected = [("Catalog", "SDKWAПодключения")];
+    let objects = dump::configuration_objects(&root);
+    for (kind, name) in expected {
+        assert!(
+            objects.contains(&(kind.to_string(), name.to_string())),
+            "{kind}.{name} is not listed in Configuration.xml"
+        );
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for path in dump::files(&root, ".xml") {
+        let src = dump::text(&path);
+        let doc = roxmltree::Document::parse(&src).unwrap();
+        for n in doc.descendants().filter(|n| n.is_element()) {
+            let ids = n.attribute("uuid").into_iter().chain(
+                ["TypeId", "ValueId", "ObjectId"]
+                    .iter()
+                    .filter_map(|t| (local(n) == *t).then(|| n.text()).flatten()),
+            );
+            for id in ids {
+                if let Some(other) = seen.insert(id.to_string(), path.clone()) {
+                    panic!("{id} in {} and {}", other.display(), path.display());
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 10, "{}", seen.len());
+}
+
+#[test]
 fn shared_files_live_once_in_the_sample_and_cover_the_extensions_modules() {
     let (ext, sample) = (extension(), repo().join("1c-sample"));
     let shared = shared();
