@@ -109,7 +109,11 @@ fn the_extension_declares_purpose_prefix_and_compatibility_and_borrows_nothing()
 fn every_object_has_its_file_and_every_uuid_is_unique() {
     let root = extension();
     // The objects this extension adds; each must be listed and have its file.
-    let expected = [("Catalog", "SDKWAПодключения")];
+    let expected = [
+        ("Catalog", "SDKWAПодключения"),
+        ("InformationRegister", "SDKWAЖурналСообщений"),
+        ("InformationRegister", "SDKWAТокены"),
+    ];
     let objects = dump::configuration_objects(&root);
     for (kind, name) in expected {
         assert!(
