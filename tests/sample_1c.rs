@@ -53,10 +53,18 @@ fn addin_names() -> AddinNames {
     names
 }
 
-fn modules() -> Vec<Module> {
+/// The BSL of both dumps: the sample's and the extension's own (its shared
+/// modules are the sample's files, assembled by the packaging).
+fn bsl_files() -> Vec<PathBuf> {
     let found = dump::files(&sample(), ".bsl");
     assert!(found.len() >= 6, "the sample's modules: {found:?}");
-    found.iter().map(|p| dump::parse_bsl(p)).collect()
+    let own = dump::files(&sample().with_file_name("1c-extension"), ".bsl");
+    assert!(!own.is_empty(), "the extension's own modules");
+    found.into_iter().chain(own).collect()
+}
+
+fn modules() -> Vec<Module> {
+    bsl_files().iter().map(|p| dump::parse_bsl(p)).collect()
 }
 
 fn module(rel: &str) -> Module {
@@ -612,8 +620,7 @@ fn every_bsl_module_formats_unchanged_with_bslfmt() {
             .output()
             .unwrap()
     };
-    let files = dump::files(&sample(), ".bsl");
-    let out = check(&files);
+    let out = check(&bsl_files());
     assert!(
         out.status.success(),
         "modules bslfmt would change:\n{}{}",
