@@ -114,6 +114,7 @@ fn every_object_has_its_file_and_every_uuid_is_unique() {
         ("InformationRegister", "SDKWAЖурналСообщений"),
         ("InformationRegister", "SDKWAТокены"),
         ("CommonModule", "SDKWAТокены"),
+        ("Role", "SDKWAПолныеПрава"),
     ];
     let objects = dump::configuration_objects(&root);
     for (kind, name) in expected {
@@ -140,6 +141,66 @@ fn every_object_has_its_file_and_every_uuid_is_unique() {
         }
     }
     assert!(seen.len() > 10, "{}", seen.len());
+}
+
+/// The rights `Roles/<role>/Ext/Rights.xml` grants: (object, right).
+fn granted(root: &Path, role: &str) -> std::collections::BTreeSet<(String, String)> {
+    let src = dump::text(&root.join(format!("Roles/{role}/Ext/Rights.xml")));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let child_text = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.is_element() && local(*c) == name)
+            .and_then(|c| c.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for o in doc
+        .descendants()
+        .filter(|n| n.is_element() && local(*n) == "object")
+    {
+        for r in o
+            .children()
+            .filter(|c| c.is_element() && local(*c) == "right")
+        {
+            if child_text(r, "value") == "true" {
+                out.insert((child_text(o, "name"), child_text(r, "name")));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_role_grants_every_right_on_the_data_but_none_on_the_tokens() {
+    let root = extension();
+    let facts = order::facts();
+    let granted = granted(&root, "SDKWAПолныеПрава");
+    let mut missing = Vec::new();
+    for (kind, name) in dump::configuration_objects(&root) {
+        let Some(rights) = facts["rights"][&kind].as_array() else {
+            continue; // Kinds without rights: common modules, templates, roles, languages.
+        };
+        let object = format!("{kind}.{name}");
+        if name == "SDKWAТокены" {
+            // Only the privileged module SDKWAТокены reads the tokens.
+            assert!(
+                !granted.iter().any(|(o, _)| *o == object),
+                "the role grants rights on {object}"
+            );
+            continue;
+        }
+        for r in rights.iter().map(|v| v.as_str().unwrap()) {
+            if !granted.contains(&(object.clone(), r.to_string())) {
+                missing.push(format!("{object}: {r}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the role lacks:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
