@@ -115,6 +115,7 @@ fn every_object_has_its_file_and_every_uuid_is_unique() {
         ("InformationRegister", "SDKWAТокены"),
         ("CommonModule", "SDKWAТокены"),
         ("Role", "SDKWAПолныеПрава"),
+        ("HTTPService", "SDKWAВебхук"),
     ];
     let objects = dump::configuration_objects(&root);
     for (kind, name) in expected {
