@@ -116,6 +116,7 @@ fn every_object_has_its_file_and_every_uuid_is_unique() {
         ("CommonModule", "SDKWAТокены"),
         ("Role", "SDKWAПолныеПрава"),
         ("HTTPService", "SDKWAВебхук"),
+        ("DataProcessor", "SDKWAПомощникНастройки"),
     ];
     let objects = dump::configuration_objects(&root);
     for (kind, name) in expected {
