@@ -106,6 +106,106 @@ fn the_extension_declares_purpose_prefix_and_compatibility_and_borrows_nothing()
 }
 
 #[test]
+fn every_object_has_its_file_and_every_uuid_is_unique() {
+    let root = extension();
+    // The objects this extension adds; each must be listed and have its file.
+    let expected = [
+        ("Catalog", "SDKWAПодключения"),
+        ("InformationRegister", "SDKWAЖурналСообщений"),
+        ("InformationRegister", "SDKWAТокены"),
+        ("CommonModule", "SDKWAТокены"),
+        ("Role", "SDKWAПолныеПрава"),
+        ("HTTPService", "SDKWAВебхук"),
+        ("DataProcessor", "SDKWAПомощникНастройки"),
+    ];
+    let objects = dump::configuration_objects(&root);
+    for (kind, name) in expected {
+        assert!(
+            objects.contains(&(kind.to_string(), name.to_string())),
+            "{kind}.{name} is not listed in Configuration.xml"
+        );
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for path in dump::files(&root, ".xml") {
+        let src = dump::text(&path);
+        let doc = roxmltree::Document::parse(&src).unwrap();
+        for n in doc.descendants().filter(|n| n.is_element()) {
+            let ids = n.attribute("uuid").into_iter().chain(
+                ["TypeId", "ValueId", "ObjectId"]
+                    .iter()
+                    .filter_map(|t| (local(n) == *t).then(|| n.text()).flatten()),
+            );
+            for id in ids {
+                if let Some(other) = seen.insert(id.to_string(), path.clone()) {
+                    panic!("{id} in {} and {}", other.display(), path.display());
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 10, "{}", seen.len());
+}
+
+/// The rights `Roles/<role>/Ext/Rights.xml` grants: (object, right).
+fn granted(root: &Path, role: &str) -> std::collections::BTreeSet<(String, String)> {
+    let src = dump::text(&root.join(format!("Roles/{role}/Ext/Rights.xml")));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let child_text = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.is_element() && local(*c) == name)
+            .and_then(|c| c.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for o in doc
+        .descendants()
+        .filter(|n| n.is_element() && local(*n) == "object")
+    {
+        for r in o
+            .children()
+            .filter(|c| c.is_element() && local(*c) == "right")
+        {
+            if child_text(r, "value") == "true" {
+                out.insert((child_text(o, "name"), child_text(r, "name")));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_role_grants_every_right_on_the_data_but_none_on_the_tokens() {
+    let root = extension();
+    let facts = order::facts();
+    let granted = granted(&root, "SDKWAПолныеПрава");
+    let mut missing = Vec::new();
+    for (kind, name) in dump::configuration_objects(&root) {
+        let Some(rights) = facts["rights"][&kind].as_array() else {
+            continue; // Kinds without rights: common modules, templates, roles, languages.
+        };
+        let object = format!("{kind}.{name}");
+        if name == "SDKWAТокены" {
+            // Only the privileged module SDKWAТокены reads the tokens.
+            assert!(
+                !granted.iter().any(|(o, _)| *o == object),
+                "the role grants rights on {object}"
+            );
+            continue;
+        }
+        for r in rights.iter().map(|v| v.as_str().unwrap()) {
+            if !granted.contains(&(object.clone(), r.to_string())) {
+                missing.push(format!("{object}: {r}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the role lacks:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
 fn shared_files_live_once_in_the_sample_and_cover_the_extensions_modules() {
     let (ext, sample) = (extension(), repo().join("1c-sample"));
     let shared = shared();
@@ -118,11 +218,15 @@ fn shared_files_live_once_in_the_sample_and_cover_the_extensions_modules() {
         copies.is_empty(),
         "second copies in 1c-extension (they are assembled from 1c-sample): {copies:?}"
     );
-    // Every common module of the extension gets its code from the shared list.
+    // Every common module of the extension gets its code from the shared list
+    // or, when only the extension has it, from its own module file.
     for (kind, name) in dump::configuration_objects(&ext) {
         if kind == "CommonModule" {
             let rel = format!("CommonModules/{name}/Ext/Module.bsl");
-            assert!(shared.contains(&rel), "{rel} is not in SHARED");
+            assert!(
+                shared.contains(&rel) || ext.join(&rel).is_file(),
+                "{rel} is neither in SHARED nor in 1c-extension"
+            );
         }
     }
     // What the shared code names exists in both dumps: the add-in's template.

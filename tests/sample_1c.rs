@@ -53,10 +53,18 @@ fn addin_names() -> AddinNames {
     names
 }
 
-fn modules() -> Vec<Module> {
+/// The BSL of both dumps: the sample's and the extension's own (its shared
+/// modules are the sample's files, assembled by the packaging).
+fn bsl_files() -> Vec<PathBuf> {
     let found = dump::files(&sample(), ".bsl");
     assert!(found.len() >= 6, "the sample's modules: {found:?}");
-    found.iter().map(|p| dump::parse_bsl(p)).collect()
+    let own = dump::files(&sample().with_file_name("1c-extension"), ".bsl");
+    assert!(!own.is_empty(), "the extension's own modules");
+    found.into_iter().chain(own).collect()
+}
+
+fn modules() -> Vec<Module> {
+    bsl_files().iter().map(|p| dump::parse_bsl(p)).collect()
 }
 
 fn module(rel: &str) -> Module {
@@ -160,9 +168,42 @@ fn configuration_lists_exactly_the_objects_that_exist() {
 #[test]
 fn form_ids_commands_data_paths_and_handlers_fit_together() {
     let root = sample().join("DataProcessors/SDKWA/Forms/Форма/Ext");
+    form_fits_together(&root, 15);
     let src = dump::text(&root.join("Form.xml"));
     let doc = roxmltree::Document::parse(&src).unwrap();
-    let handlers = module("DataProcessors/SDKWA/Forms/Форма/Ext/Form/Module.bsl").definitions();
+    // The tabs of the original processor.
+    let pages: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.is_element() && local(*n) == "Page")
+        .map(|n| n.attribute("name").unwrap())
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            "СтраницаАвторизация",
+            "СтраницаОтправка",
+            "СтраницаПолучение",
+            "СтраницаКонтакты",
+            "СтраницаГруппы"
+        ]
+    );
+
+    // The extension's setup wizard.
+    form_fits_together(
+        &sample()
+            .with_file_name("1c-extension")
+            .join("DataProcessors/SDKWAПомощникНастройки/Forms/Форма/Ext"),
+        8,
+    );
+}
+
+/// Ids unique, every command/data path/handler of the form `root/Form.xml`
+/// resolves in it and in `root/Form/Module.bsl`; it has at least `min_commands`
+/// commands (a form read wrong has none).
+fn form_fits_together(root: &Path, min_commands: usize) {
+    let src = dump::text(&root.join("Form.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let handlers = dump::parse_bsl(&root.join("Form/Module.bsl")).definitions();
     let section = |name: &str| {
         doc.root_element()
             .children()
@@ -198,7 +239,7 @@ fn form_ids_commands_data_paths_and_handlers_fit_together() {
             (n.attribute("name").unwrap().to_string(), action)
         })
         .collect();
-    assert!(commands.len() >= 15, "{commands:?}");
+    assert!(commands.len() >= min_commands, "{commands:?}");
     for (name, action) in &commands {
         assert!(
             handlers.contains_key(&action.to_lowercase()),
@@ -234,22 +275,6 @@ fn form_ids_commands_data_paths_and_handlers_fit_together() {
         used_commands.len(),
         commands.len(),
         "every command has a button"
-    );
-    // The tabs of the original processor.
-    let pages: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.is_element() && local(*n) == "Page")
-        .map(|n| n.attribute("name").unwrap())
-        .collect();
-    assert_eq!(
-        pages,
-        [
-            "СтраницаАвторизация",
-            "СтраницаОтправка",
-            "СтраницаПолучение",
-            "СтраницаКонтакты",
-            "СтраницаГруппы"
-        ]
     );
 }
 
@@ -612,8 +637,7 @@ fn every_bsl_module_formats_unchanged_with_bslfmt() {
             .output()
             .unwrap()
     };
-    let files = dump::files(&sample(), ".bsl");
-    let out = check(&files);
+    let out = check(&bsl_files());
     assert!(
         out.status.success(),
         "modules bslfmt would change:\n{}{}",

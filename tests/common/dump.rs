@@ -239,6 +239,7 @@ pub fn kind_dir(kind: &str) -> &'static str {
         "DataProcessor" => "DataProcessors",
         "InformationRegister" => "InformationRegisters",
         "Role" => "Roles",
+        "Catalog" => "Catalogs",
         other => panic!("object kind {other} is not used by the sample; add its folder"),
     }
 }
