@@ -3,8 +3,8 @@
 //!
 //! Why not `reqwest::blocking`: it runs a hidden runtime thread per client
 //! and hands every request over a channel (measured 1.3–1.5× the raw round
-//! trip against 1.14–1.2× for `block_on` on the caller's thread, see
-//! `shared/notes/http-client.md`). A thread of our own inside the 1C process
+//! trip against 1.14–1.2× for `block_on` on the caller's thread; how it was
+//! measured: docs/architecture.md). A thread of our own inside the 1C process
 //! would also outlive an unloaded add-in. Here a current-thread runtime owned
 //! by the client is driven by whichever thread calls; tokio lets several
 //! threads `block_on` the same current-thread runtime at once (one drives
