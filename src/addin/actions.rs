@@ -11,6 +11,17 @@ use crate::api::{Error, HttpMethod, Messenger, Op, Secret};
 
 type R = Result<Ret, Error>;
 
+/// A numeric property's value as 1C may give it (Число or a Строка of a
+/// number); -1 for anything else, which every numeric property refuses.
+pub(crate) fn number_prop(arg: &Arg) -> f64 {
+    match arg {
+        Arg::Int(i) => *i as f64,
+        Arg::Num(f) => *f,
+        Arg::Str(s) => s.trim().parse().unwrap_or(-1.0),
+        _ => -1.0,
+    }
+}
+
 fn text_prop(arg: &Arg, name: &str) -> Result<String, Error> {
     match arg {
         Arg::Str(s) => Ok(s.trim().to_string()),
@@ -82,12 +93,7 @@ pub fn get_timeout(c: &Component) -> Ret {
     Ret::Int(c.settings.timeout as i32)
 }
 pub fn set_timeout(c: &mut Component, a: &Arg) -> Result<(), Error> {
-    let secs = match a {
-        Arg::Int(i) => *i as f64,
-        Arg::Num(f) => *f,
-        Arg::Str(s) => s.trim().parse().unwrap_or(-1.0),
-        _ => -1.0,
-    };
+    let secs = number_prop(a);
     // A fraction is refused rather than rounded: 0.4 would otherwise become
     // 0 and 2.5 become 3 without the developer knowing.
     if !(1.0..=3600.0).contains(&secs) || secs.fract() != 0.0 {

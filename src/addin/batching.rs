@@ -19,12 +19,7 @@ pub fn get_concurrency(c: &Component) -> Ret {
 
 /// ПараллельныхЗапросов = …: a whole number from 1 to 64.
 pub fn set_concurrency(c: &mut Component, a: &Arg) -> Result<(), Error> {
-    let n = match a {
-        Arg::Int(i) => *i as f64,
-        Arg::Num(f) => *f,
-        Arg::Str(s) => s.trim().parse().unwrap_or(-1.0),
-        _ => -1.0,
-    };
+    let n = super::actions::number_prop(a);
     if !(1.0..=f64::from(MAX_CONCURRENCY)).contains(&n) || n.fract() != 0.0 {
         return Err(messages::bad_property(
             "ПараллельныхЗапросов/Concurrency",

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::file::LoadedFile;
-use super::registry::{Answer, Auth, HttpMethod, Messengers, Op, Scope};
+use super::registry::{Answer, Auth, HttpMethod, Kind, Messengers, Op, Scope};
 
 /// The body of a prepared call.
 #[derive(Debug, Clone)]
@@ -94,9 +94,13 @@ impl Request {
         }
     }
 
-    /// Time the service itself may hold this request before answering.
+    /// Time the service itself may hold this request before answering:
+    /// a long poll, which the registry marks by its client-side wait field.
     pub fn server_wait(&self) -> Duration {
-        if self.op == Some(Op::ReceiveNotification) {
+        let long_poll = self
+            .op
+            .is_some_and(|op| op.spec().fields.iter().any(|f| f.kind == Kind::ClientWait));
+        if long_poll {
             SERVICE_POLL_WAIT
         } else {
             Duration::ZERO
