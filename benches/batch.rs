@@ -14,8 +14,8 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sdkwa1c::sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
 use sdkwa1c::{Client, Config, Lang};
+use sdkwa_sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
 use serde_json::{json, Value};
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -76,7 +76,7 @@ fn start_sandbox(latency_ms: u64) -> (Child, u16) {
         .spawn()
         .unwrap_or_else(|e| {
             panic!(
-                "{}: {e} (cargo build --release --features sandbox)",
+                "{}: {e} (cargo build --release -p sdkwa-sandbox)",
                 bin.display()
             )
         });

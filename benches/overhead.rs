@@ -12,9 +12,9 @@ use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use sdkwa1c::addin::embed::{Host1C, Value1C};
 use sdkwa1c::api::SendMessage;
-use sdkwa1c::sandbox::{Fault, FaultKind, Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa1c_host::{Host1C, Value1C};
+use sdkwa_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
 #[path = "../tests/common/counting_alloc.rs"]
 mod counting_alloc;

@@ -16,13 +16,13 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 python3 -c "import sdkwa" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check sdkwa-whatsapp-api-client
 # The benchmark loads the release add-in library; `cargo bench` builds only the rlib.
-cargo build --release --features sandbox --lib
-cargo bench --features sandbox --bench overhead
+cargo build --release --lib
+cargo bench --bench overhead
 # Bulk sending: the sandbox runs as its own process on core 1 (the bench
 # starts it with taskset), the client on core 0; 1000 sends at 50 ms latency.
-cargo build --release --features sandbox --bin sdkwa-sandbox
+cargo build --release -p sdkwa-sandbox
 if command -v taskset >/dev/null; then
-  taskset -c 0 cargo bench --features sandbox --bench batch
+  taskset -c 0 cargo bench --bench batch
 else
-  cargo bench --features sandbox --bench batch
+  cargo bench --bench batch
 fi

@@ -17,4 +17,4 @@ esac
 ls -l "$lib"
 
 echo "==> running the demo against the embedded sandbox"
-cargo run --quiet --release --features sandbox --bin sdkwa-demo -- "$lib"
+cargo run --quiet --release -p sdkwa-demo -- "$lib"

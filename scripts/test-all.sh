@@ -35,15 +35,15 @@ export PYTHON
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy (add-in build and with the sandbox)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --all-targets --features sandbox -- -D warnings
+step "cargo clippy (the shipped library alone, then the whole workspace)"
+cargo clippy -p sdkwa1c --lib -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo test --features sandbox"
+step "cargo test --workspace"
 # The tests load the add-in library itself (libloading, the host emulator,
 # addin1c-test); `cargo test` builds only the rlib, so build the cdylib first.
-cargo build --features sandbox --lib
-cargo test --features sandbox 2>&1 | tee target/test-output.txt
+cargo build --lib
+cargo test --workspace 2>&1 | tee target/test-output.txt
 summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
 
 step "the add-in zip: Windows x64/x86 and Linux x64/x86 builds, then each library loaded"
@@ -51,12 +51,12 @@ bash scripts/package.sh
 if ! command -v wine >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wine64 wine >/dev/null
 fi
-cargo test --features sandbox --test package -- --ignored --nocapture 2>&1 | tee target/package-test-output.txt
+cargo test --test package -- --ignored --nocapture 2>&1 | tee target/package-test-output.txt
 grep -E '^test result:' target/package-test-output.txt >> target/test-output.txt
 
 step "the host-emulator suite again: the packaged Linux x86 add-in in the 32-bit (-m32) host"
 SDKWA_ADDIN_LIB=$PWD/target/package/SDKWA/libsdkwa1c_x86.so SDKWA_HOST_M32=1 \
-  cargo test --features sandbox --test addin_host 2>&1 | tee target/addin-host-m32-output.txt
+  cargo test --test addin_host 2>&1 | tee target/addin-host-m32-output.txt
 grep -E '^test result:' target/addin-host-m32-output.txt >> target/test-output.txt
 summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
 

@@ -15,5 +15,5 @@ export RUSTFLAGS="-Zsanitizer=thread"
 export RUSTDOCFLAGS="-Zsanitizer=thread"
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp"
 cargo test -Zbuild-std --target "$target" --target-dir target/tsan \
-  --features sandbox --test concurrency -- --test-threads=1 2>&1 | tee target/tsan-output.txt
+  --test concurrency -- --test-threads=1 2>&1 | tee target/tsan-output.txt
 ! grep -q "WARNING: ThreadSanitizer" target/tsan-output.txt

@@ -5,8 +5,11 @@
 //!
 //! * [`api`]: the core client, pure safe Rust.
 //! * [`ffi`]: the C ABI declared in `include/sdkwa1c.h`.
-//! * `sandbox` (feature `sandbox`): an sdkwa-compatible local server for
-//!   offline development and tests.
+//! * [`addin`]: the 1C:Enterprise Native API add-in.
+//!
+//! The offline sandbox server (`crates/sandbox`), the Rust 1C host
+//! (`crates/host`), the demo and the `sdkwa` command line live in their own
+//! packages of the workspace: this crate ships only the product.
 //!
 //! The rules of the house are lints, not reviewers' memory: `unsafe` only in
 //! the FFI and add-in layers, every unsafe block with a `// SAFETY:` comment,
@@ -18,8 +21,6 @@
 pub mod addin;
 pub mod api;
 pub mod ffi;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 
 pub use api::{Client, Config, Error, ErrorKind, FileSource, Lang, Messenger, Result, Secret};
 

@@ -4,7 +4,7 @@
 mod common;
 
 use addin1c_test::{TestAddinLib, Variant};
-use sdkwa1c::sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa_sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
 
 /// A NUL-terminated UTF-16 name.
 fn name(s: &str) -> Vec<u16> {
@@ -626,7 +626,7 @@ fn every_method_by_both_names_through_addin1c_test() {
     );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("picture.png");
-    std::fs::write(&file, sdkwa1c::sandbox::qr_png("x")).unwrap();
+    std::fs::write(&file, sdkwa_sandbox::qr_png("x")).unwrap();
     let lib = TestAddinLib::new(common::cdylib_path()).unwrap();
     for english in [false, true] {
         let sb = common::sandbox();

@@ -6,7 +6,7 @@
 mod common;
 
 use common::host::{json, prelude, run, run_with, Line, PRELUDE_LINES};
-use sdkwa1c::sandbox::DEFAULT_ID;
+use sdkwa_sandbox::DEFAULT_ID;
 
 /// interface.md §1: every method (Russian, English, parameter count).
 const METHODS: &[(&str, &str, usize)] = &[
@@ -110,7 +110,7 @@ const PROPS: &[(&str, &str, bool, bool)] = &[
     ("ПараллельныхЗапросов", "Concurrency", true, true),
 ];
 
-fn script(sb: &sdkwa1c::sandbox::Sandbox, body: &str) -> Vec<Line> {
+fn script(sb: &sdkwa_sandbox::Sandbox, body: &str) -> Vec<Line> {
     let out = run(&format!("{}{body}", prelude(sb)));
     for l in &out[..PRELUDE_LINES] {
         assert_eq!(l[1], "ok", "prelude: {l:?}");
@@ -740,7 +740,7 @@ fn files_from_paths_and_binary_data() {
     assert_eq!(m["mimeType"], "text/plain");
 }
 
-use sdkwa1c::sandbox::{Sandbox, SandboxConfig};
+use sdkwa_sandbox::{Sandbox, SandboxConfig};
 
 #[test]
 fn background_receiver_delivers_everything_under_back_pressure() {
@@ -805,8 +805,8 @@ fn receiver_stops_at_once_and_survives_network_errors() {
         "stop and destroy did not wait for the 5 s poll: {took} ms"
     );
     // Network errors: the receiver reports them in ПоследняяОшибка and keeps going.
-    sb.add_fault(sdkwa1c::sandbox::Fault {
-        kind: sdkwa1c::sandbox::FaultKind::Status {
+    sb.add_fault(sdkwa_sandbox::Fault {
+        kind: sdkwa_sandbox::FaultKind::Status {
             status: 503,
             retry_after: None,
         },
@@ -937,7 +937,7 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
 /// authorization codes, quotes and archiving on sends, and Telegram's login.
 #[test]
 fn contract_methods_through_the_host() {
-    use sdkwa1c::sandbox::{DEFAULT_TOKEN, DEFAULT_USER_ID, DEFAULT_USER_TOKEN, SANDBOX_CODE};
+    use sdkwa_sandbox::{DEFAULT_TOKEN, DEFAULT_USER_ID, DEFAULT_USER_TOKEN, SANDBOX_CODE};
     let sb = common::sandbox();
     let content: Vec<u8> = (0..=255u8).chain(*b"%PDF-1.4 invoice").collect();
     let id = sb
@@ -1368,7 +1368,7 @@ fn start_batch_hands_every_result_to_1c_loss_free_under_back_pressure() {
 fn stop_batch_reports_what_was_and_was_not_sent_and_destroy_does_not_wait() {
     const N: usize = 40;
     let sb = common::sandbox();
-    sb.set_pace(sdkwa1c::sandbox::pace::PaceConfig {
+    sb.set_pace(sdkwa_sandbox::pace::PaceConfig {
         latency_ms: 100,
         ..Default::default()
     });

@@ -7,11 +7,11 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use sdkwa1c::addin::embed::{Host1C, Object1C, Value1C};
 use sdkwa1c::addin::variant::{DataPtr, TVariant, VariantValue, VTYPE_PWSTR, VTYPE_R8};
-use sdkwa1c::sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa1c_host::{Host1C, Object1C, Value1C};
+use sdkwa_sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
 
-fn connect<'a>(host: &'a Host1C, sb: &sdkwa1c::sandbox::Sandbox) -> Object1C<'a> {
+fn connect<'a>(host: &'a Host1C, sb: &sdkwa_sandbox::Sandbox) -> Object1C<'a> {
     let obj = host.create().unwrap();
     obj.set("IdInstance", &Value1C::Str(DEFAULT_ID.into()))
         .unwrap();

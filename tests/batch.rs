@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use sdkwa1c::api::batch::Outcome;
 use sdkwa1c::api::Cancel;
-use sdkwa1c::sandbox::pace::PaceConfig;
-use sdkwa1c::sandbox::{FaultKind, Sandbox, SandboxConfig, DEFAULT_ID};
 use sdkwa1c::{Client, Lang};
+use sdkwa_sandbox::pace::PaceConfig;
+use sdkwa_sandbox::{FaultKind, Sandbox, SandboxConfig, DEFAULT_ID};
 use serde_json::{json, Value};
 
 /// A batch of `n` sendMessage items with texts `{tag}-{i}`.

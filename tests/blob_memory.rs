@@ -10,9 +10,9 @@ mod counting_alloc;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 
-use sdkwa1c::addin::embed::{Host1C, Value1C};
 use sdkwa1c::addin::variant::{DataPtr, TVariant, VariantValue, VTYPE_BLOB};
 use sdkwa1c::api::file::MAX_UPLOAD_BYTES;
+use sdkwa1c_host::{Host1C, Value1C};
 
 /// An HTTP server that swallows each request's body and answers
 /// `{"urlFile": …}`; its own memory use does not grow with the body.

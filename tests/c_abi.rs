@@ -9,7 +9,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
 use libloading::{Library, Symbol};
-use sdkwa1c::sandbox::{Sandbox, DEFAULT_ID};
+use sdkwa_sandbox::{Sandbox, DEFAULT_ID};
 use serde_json::Value;
 
 type Opaque = std::ffi::c_void;
@@ -115,7 +115,7 @@ impl Abi {
 fn config_json(sb: &Sandbox) -> String {
     format!(
         r#"{{"idInstance":"{DEFAULT_ID}","apiToken":"{}","apiUrl":"{}","timeoutSeconds":5,"language":"ru"}}"#,
-        sdkwa1c::sandbox::DEFAULT_TOKEN,
+        sdkwa_sandbox::DEFAULT_TOKEN,
         sb.url()
     )
 }
@@ -482,7 +482,7 @@ fn no_silent_adjustments_language_and_wait() {
     let abi = Abi::load();
     let base = format!(
         r#""idInstance":"{DEFAULT_ID}","apiToken":"{}","apiUrl":"{}""#,
-        sdkwa1c::sandbox::DEFAULT_TOKEN,
+        sdkwa_sandbox::DEFAULT_TOKEN,
         sb.url()
     );
     // A language the texts do not exist in is refused, not taken for English.

@@ -8,7 +8,7 @@ use std::process::Command;
 #[test]
 fn c_program_sends_and_receives() {
     let sb = common::sandbox();
-    sb.set_echo(sdkwa1c::sandbox::DEFAULT_ID, true);
+    sb.set_echo(sdkwa_sandbox::DEFAULT_ID, true);
     let lib = common::cdylib_path();
     let lib_dir = lib.parent().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
@@ -34,10 +34,10 @@ fn c_program_sends_and_receives() {
     sb.add_instance("1101000078", "telegram-token-c-program-01", false);
     let run = Command::new(&exe)
         .arg(sb.url())
-        .arg(sdkwa1c::sandbox::DEFAULT_TOKEN)
+        .arg(sdkwa_sandbox::DEFAULT_TOKEN)
         .arg(&file)
-        .arg(sdkwa1c::sandbox::DEFAULT_USER_ID)
-        .arg(sdkwa1c::sandbox::DEFAULT_USER_TOKEN)
+        .arg(sdkwa_sandbox::DEFAULT_USER_ID)
+        .arg(sdkwa_sandbox::DEFAULT_USER_TOKEN)
         .args(["1101000078", "telegram-token-c-program-01"])
         .output()
         .unwrap();

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use common::fault;
 use sdkwa1c::ffi::*;
-use sdkwa1c::sandbox::{FaultKind, DEFAULT_ID, DEFAULT_TOKEN};
 use sdkwa1c::{Client, ErrorKind, Lang};
+use sdkwa_sandbox::{FaultKind, DEFAULT_ID, DEFAULT_TOKEN};
 
 fn status(status: u16, retry_after: Option<u64>) -> FaultKind {
     FaultKind::Status {

@@ -11,9 +11,9 @@ use std::collections::HashSet;
 use std::ffi::{c_char, CStr, CString};
 use std::sync::Mutex;
 
-use sdkwa1c::addin::embed::{Host1C, Value1C};
 use sdkwa1c::ffi::{sdkwa_call, sdkwa_client_free, sdkwa_client_new, sdkwa_string_free};
-use sdkwa1c::sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa1c_host::{Host1C, Value1C};
+use sdkwa_sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
 
 /// A client pointer that may cross threads (the C ABI promises it).
 #[derive(Clone, Copy)]
@@ -93,7 +93,7 @@ fn several_addin_objects_in_one_process_with_a_background_receiver() {
     const CALLS: usize = 100;
     const INCOMING: usize = 50;
     let sb = common::sandbox();
-    let setup = |obj: &sdkwa1c::addin::embed::Object1C| {
+    let setup = |obj: &sdkwa1c_host::Object1C| {
         obj.set("IdInstance", &Value1C::Str(DEFAULT_ID.into()))
             .unwrap();
         obj.set("ApiToken", &Value1C::Str(DEFAULT_TOKEN.into()))

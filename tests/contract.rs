@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use sdkwa1c::api::registry::{Answer, Auth, HttpMethod, Kind, Messengers, ParamsIn, Scope};
 use sdkwa1c::api::Op;
-use sdkwa1c::sandbox::{Sandbox, DEFAULT_USER_ID, DEFAULT_USER_TOKEN};
+use sdkwa_sandbox::{Sandbox, DEFAULT_USER_ID, DEFAULT_USER_TOKEN};
 use serde_json::{json, Map, Value};
 
 fn contract() -> BTreeMap<String, Value> {
@@ -324,7 +324,7 @@ fn sample(sb: &Sandbox, name: &str, n: usize) -> Sample {
             json!({ "idInstance": id, "tariff": "BUSINESS", "period": "month1" })
         }
         "sendRegistrationCode" | "signInWithConfirmationCode" => {
-            json!({ "code": sdkwa1c::sandbox::SANDBOX_CODE })
+            json!({ "code": sdkwa_sandbox::SANDBOX_CODE })
         }
         _ => json!({}),
     };
@@ -353,7 +353,7 @@ fn value_for(key: &str, ty: &str) -> Value {
         ("longitude", _) => json!(37.620508),
         ("contact", _) => json!({ "phoneContact": 79001234567u64, "firstName": "Иван" }),
         ("method", _) => json!("sms"),
-        ("code", _) => json!(sdkwa1c::sandbox::SANDBOX_CODE),
+        ("code", _) => json!(sdkwa_sandbox::SANDBOX_CODE),
         ("tariff", _) => json!("DEVELOPER"),
         ("period", _) => json!("month1"),
         ("shortName", _) => json!("app"),

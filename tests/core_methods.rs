@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use sdkwa1c::api::*;
-use sdkwa1c::sandbox::{qr_png, Sandbox, SandboxConfig, DEFAULT_ID};
+use sdkwa_sandbox::{qr_png, Sandbox, SandboxConfig, DEFAULT_ID};
 
 fn decode_qr(png_bytes: &[u8]) -> String {
     let decoder = png::Decoder::new(png_bytes);
@@ -90,7 +90,7 @@ fn registration_and_authorization_codes() {
     assert_eq!(e.kind(), ErrorKind::Validation);
     let e = c.send_registration_code("000000").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
-    c.send_registration_code(sdkwa1c::sandbox::SANDBOX_CODE)
+    c.send_registration_code(sdkwa_sandbox::SANDBOX_CODE)
         .unwrap();
     assert!(c.get_state_instance().unwrap().is_authorized());
     // The phone number went out as a JSON number, like the official client sends it.
@@ -466,7 +466,7 @@ fn telegram_instance_methods() {
         true
     );
     assert!(c.sign_in_with_confirmation_code("1").is_err());
-    c.sign_in_with_confirmation_code(sdkwa1c::sandbox::SANDBOX_CODE)
+    c.sign_in_with_confirmation_code(sdkwa_sandbox::SANDBOX_CODE)
         .unwrap();
     assert!(c.get_state_instance().unwrap().is_authorized());
     assert!(sb.requests().iter().all(|r| r["messenger"] == "telegram"));

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use sdkwa1c::sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa_sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
 #[allow(dead_code)] // its `main` is not called here; `run` is
 #[path = "../examples/send_and_receive.rs"]

@@ -9,7 +9,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::time::{Duration, Instant};
 
 use sdkwa1c::ffi::*;
-use sdkwa1c::sandbox::{Fault, FaultKind, Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
 struct C(*mut SdkwaClient);
 

@@ -7,7 +7,7 @@ mod common;
 #[path = "common/counting_alloc.rs"]
 mod counting_alloc;
 
-use sdkwa1c::sandbox::{Fault, FaultKind};
+use sdkwa_sandbox::{Fault, FaultKind};
 
 #[test]
 fn a_10mb_answer_costs_less_than_3x_its_size() {

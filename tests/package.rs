@@ -11,7 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sdkwa1c::sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa_sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

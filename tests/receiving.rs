@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::host::{emulator, prelude, run_with, Line, PRELUDE_LINES};
-use sdkwa1c::sandbox::{Sandbox, DEFAULT_ID};
+use sdkwa_sandbox::{Sandbox, DEFAULT_ID};
 
 const CHAT: &str = "79001234567@c.us";
 
@@ -355,7 +355,7 @@ fn a_changed_address_or_token_restarts_the_running_receiver() {
              set\tApiToken\ts:{}\ntake\t1\t5000\ncall\tStopNotifications\n",
             prelude(&sb),
             sb.url(),
-            sdkwa1c::sandbox::DEFAULT_TOKEN
+            sdkwa_sandbox::DEFAULT_TOKEN
         ),
     );
     let r = results(&lines);

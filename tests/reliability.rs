@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use common::host::{prelude, run_with};
-use sdkwa1c::sandbox::{Fault, FaultKind, DEFAULT_ID};
+use sdkwa_sandbox::{Fault, FaultKind, DEFAULT_ID};
 
 #[test]
 fn ten_thousand_notifications_survive_restarts_full_buffers_and_network_faults() {

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use sdkwa1c::api::*;
-use sdkwa1c::sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
+use sdkwa_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
 
 use common::fault;
 

@@ -14,7 +14,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sdkwa1c::addin::embed::{Host1C, Value1C};
+use sdkwa1c_host::{Host1C, Value1C};
 use sdkwa1c::addin::variant::{
     DataPtr, TVariant, VTYPE_BLOB, VTYPE_BOOL, VTYPE_EMPTY, VTYPE_I2, VTYPE_I4,
     VTYPE_I8, VTYPE_NULL, VTYPE_PWSTR, VTYPE_R4, VTYPE_R8, VTYPE_TM,
@@ -106,7 +106,7 @@ fn variant(inp: &mut Input, keep: &mut Keep) -> TVariant {
 }
 
 /// Puts back the settings that keep every call on this machine.
-fn stay_local(obj: &sdkwa1c::addin::embed::Object1C<'_>) {
+fn stay_local(obj: &sdkwa1c_host::Object1C<'_>) {
     for (prop, value) in [
         ("IdInstance", ""),
         ("ИдентификаторПользователя", ""),

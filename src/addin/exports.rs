@@ -5,8 +5,7 @@ use std::panic::catch_unwind;
 
 use super::vtables::AddinObject;
 
-/// The class 1C creates: `Новый("AddIn.<name given at load>.Client")`.
-pub const CLASS_NAME: &str = "Client";
+pub use super::table::CLASS_NAME;
 
 /// `GetClassNames`' answer: a static, NUL-terminated UTF-16 string 1C never frees.
 static CLASS_NAMES: [u16; 7] = [

@@ -2,14 +2,13 @@
 //! (`Новый("AddIn.SDKWA.Client")`). One small file per ABI concern; the
 //! methods and properties come from the one table in `table.rs`.
 
+pub mod abi;
 mod ack;
 mod actions;
 mod batcher;
 mod batching;
 mod component;
 mod convert;
-#[cfg(feature = "host")]
-pub mod embed;
 pub mod exports;
 mod host;
 mod memory;

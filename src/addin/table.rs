@@ -183,6 +183,9 @@ const fn custom(
     }
 }
 
+/// The class 1C creates: `Новый("AddIn.<name given at load>.Client")`.
+pub const CLASS_NAME: &str = "Client";
+
 /// Every property, in `GetPropName` order.
 pub static PROPS: &[Prop] = &[
     Prop {

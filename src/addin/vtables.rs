@@ -8,6 +8,9 @@
 use std::ffi::{c_long, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use super::abi::{
+    wstr, Dtor, InitDoneVtable, LangExtenderVtable, LocaleVtable, UserLanguageVtable,
+};
 use super::component::Component;
 use super::host::Host;
 use super::memory::MemoryManager;
@@ -30,15 +33,6 @@ pub struct AddinObject {
     pub component: Component,
 }
 
-/// Destructor slot(s): never called by 1C (it uses `DestroyObject`), but the
-/// layout needs them; a harmless function keeps a stray call safe.
-#[repr(C)]
-pub(crate) struct Dtor {
-    dtor: unsafe extern "system" fn(*mut c_void),
-    #[cfg(not(windows))]
-    dtor2: unsafe extern "system" fn(*mut c_void),
-}
-
 unsafe extern "system" fn no_dtor(_this: *mut c_void) {}
 
 const DTOR: Dtor = Dtor {
@@ -46,57 +40,6 @@ const DTOR: Dtor = Dtor {
     #[cfg(not(windows))]
     dtor2: no_dtor,
 };
-
-#[repr(C)]
-pub(crate) struct InitDoneVtable {
-    pub(crate) dtor: Dtor,
-    pub(crate) init: unsafe extern "system" fn(*mut c_void, *mut c_void) -> bool,
-    pub(crate) set_mem_manager: unsafe extern "system" fn(*mut c_void, *mut c_void) -> bool,
-    pub(crate) get_info: unsafe extern "system" fn(*mut c_void) -> c_long,
-    pub(crate) done: unsafe extern "system" fn(*mut c_void),
-}
-
-#[repr(C)]
-pub(crate) struct LangExtenderVtable {
-    pub(crate) dtor: Dtor,
-    pub(crate) register_extension_as: unsafe extern "system" fn(*mut c_void, *mut *mut u16) -> bool,
-    pub(crate) get_n_props: unsafe extern "system" fn(*mut c_void) -> c_long,
-    pub(crate) find_prop: unsafe extern "system" fn(*mut c_void, *const u16) -> c_long,
-    pub(crate) get_prop_name: unsafe extern "system" fn(*mut c_void, c_long, c_long) -> *const u16,
-    pub(crate) get_prop_val: unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant) -> bool,
-    pub(crate) set_prop_val: unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant) -> bool,
-    pub(crate) is_prop_readable: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
-    pub(crate) is_prop_writable: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
-    pub(crate) get_n_methods: unsafe extern "system" fn(*mut c_void) -> c_long,
-    pub(crate) find_method: unsafe extern "system" fn(*mut c_void, *const u16) -> c_long,
-    pub(crate) get_method_name:
-        unsafe extern "system" fn(*mut c_void, c_long, c_long) -> *const u16,
-    pub(crate) get_n_params: unsafe extern "system" fn(*mut c_void, c_long) -> c_long,
-    pub(crate) get_param_def_value:
-        unsafe extern "system" fn(*mut c_void, c_long, c_long, *mut TVariant) -> bool,
-    pub(crate) has_ret_val: unsafe extern "system" fn(*mut c_void, c_long) -> bool,
-    pub(crate) call_as_proc:
-        unsafe extern "system" fn(*mut c_void, c_long, *mut TVariant, c_long) -> bool,
-    pub(crate) call_as_func: unsafe extern "system" fn(
-        *mut c_void,
-        c_long,
-        *mut TVariant,
-        *mut TVariant,
-        c_long,
-    ) -> bool,
-}
-
-#[repr(C)]
-pub(crate) struct LocaleVtable {
-    pub(crate) dtor: Dtor,
-    pub(crate) set_locale: unsafe extern "system" fn(*mut c_void, *const u16),
-}
-
-#[repr(C)]
-struct UserLanguageVtable {
-    dtor: Dtor,
-    set_user_interface_language_code: unsafe extern "system" fn(*mut c_void, *const u16),
-}
 
 static INIT_DONE: InitDoneVtable = InitDoneVtable {
     dtor: DTOR,
@@ -183,24 +126,6 @@ fn guarded<T>(
     }
 }
 
-/// A string parameter from 1C (NUL-terminated UTF-16).
-///
-/// # Safety
-/// `p` is NULL or a NUL-terminated UTF-16 string.
-pub(crate) unsafe fn wstr(p: *const u16) -> String {
-    if p.is_null() {
-        return String::new();
-    }
-    // SAFETY: NUL-terminated by contract; the loop stops at the terminator.
-    unsafe {
-        let mut len = 0;
-        while *p.add(len) != 0 {
-            len += 1;
-        }
-        String::from_utf16_lossy(std::slice::from_raw_parts(p, len))
-    }
-}
-
 /// 1C's parameter array as a slice.
 ///
 /// # Safety
@@ -249,7 +174,7 @@ unsafe extern "system" fn register_extension_as(this: *mut c_void, name: *mut *m
         if name.is_null() {
             return false;
         }
-        match c.mem.and_then(|m| m.alloc_wstr(super::exports::CLASS_NAME)) {
+        match c.mem.and_then(|m| m.alloc_wstr(table::CLASS_NAME)) {
             Some((p, _)) => {
                 // SAFETY: `name` is a valid out-pointer from 1C.
                 unsafe { *name = p };

@@ -133,12 +133,12 @@ pub fn results(lines: Vec<Line>) -> Vec<Line> {
 }
 
 /// A script that loads the add-in, creates one object and points it at the sandbox.
-pub fn prelude(sb: &sdkwa1c::sandbox::Sandbox) -> String {
+pub fn prelude(sb: &sdkwa_sandbox::Sandbox) -> String {
     format!(
         "load\t{}\nnew\nset\tIdInstance\ts:{}\nset\tApiToken\ts:{}\nset\tАдресAPI\ts:{}\nset\tТаймаут\ti:5\n",
         super::cdylib_path().display(),
-        sdkwa1c::sandbox::DEFAULT_ID,
-        sdkwa1c::sandbox::DEFAULT_TOKEN,
+        sdkwa_sandbox::DEFAULT_ID,
+        sdkwa_sandbox::DEFAULT_TOKEN,
         sb.url()
     )
 }

@@ -9,8 +9,8 @@ pub mod rng;
 
 use std::time::Duration;
 
-use sdkwa1c::sandbox::{Sandbox, SandboxConfig};
 use sdkwa1c::{Client, Config};
+use sdkwa_sandbox::{Sandbox, SandboxConfig};
 
 /// A sandbox whose instance is already linked, echo bot off, short waits.
 pub fn sandbox() -> Sandbox {
@@ -60,19 +60,15 @@ pub fn cdylib_path() -> std::path::PathBuf {
     let p = dir.join(name);
     assert!(
         p.exists(),
-        "{} was not built: `cargo test` builds only the rlib; run `cargo build --features sandbox --lib` first (scripts/test-all.sh does)",
+        "{} was not built: `cargo test` builds only the rlib; run `cargo build --lib` first (scripts/test-all.sh does)",
         p.display()
     );
     p
 }
 
 /// A fault that hits the next `count` requests of `method`.
-pub fn fault(
-    kind: sdkwa1c::sandbox::FaultKind,
-    count: u32,
-    method: &str,
-) -> sdkwa1c::sandbox::Fault {
-    sdkwa1c::sandbox::Fault {
+pub fn fault(kind: sdkwa_sandbox::FaultKind, count: u32, method: &str) -> sdkwa_sandbox::Fault {
+    sdkwa_sandbox::Fault {
         kind,
         count,
         method: Some(method.to_string()),

@@ -3,6 +3,9 @@
 //! vtables) with its own `IMemoryManager` and `IAddInDefBase`. The demo and
 //! the benchmarks use it to drive the built add-in exactly as 1C would; the
 //! independent checks are the C++ emulator and addin1c-test in `tests/`.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![warn(missing_docs)]
 
 use std::alloc::{alloc, dealloc, Layout};
 use std::collections::VecDeque;
@@ -10,11 +13,11 @@ use std::ffi::{c_long, c_ulong, c_ushort, c_void};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use super::variant::{
+use sdkwa1c::addin::abi::{wstr, InitDoneVtable, LangExtenderVtable, LocaleVtable};
+use sdkwa1c::addin::variant::{
     Arg, DataPtr, TVariant, VariantValue, VTYPE_BLOB, VTYPE_BOOL, VTYPE_EMPTY, VTYPE_I4,
     VTYPE_PWSTR, VTYPE_R8,
 };
-use super::vtables::{wstr, InitDoneVtable, LangExtenderVtable, LocaleVtable};
 
 /// A value passed to or returned by the add-in.
 #[derive(Debug, Clone, PartialEq)]
@@ -305,7 +308,7 @@ impl Host1C {
             Some(lib) => unsafe { lib.get::<GetClassObject>(b"GetClassObject") }
                 .map(|f| *f)
                 .map_err(|e| e.to_string()),
-            None => Ok(super::exports::GetClassObject),
+            None => Ok(sdkwa1c::addin::exports::GetClassObject),
         }
     }
 
@@ -315,7 +318,7 @@ impl Host1C {
             Some(lib) => unsafe { lib.get::<DestroyObject>(b"DestroyObject") }
                 .ok()
                 .map(|f| *f),
-            None => Some(super::exports::DestroyObject),
+            None => Some(sdkwa1c::addin::exports::DestroyObject),
         }
     }
 

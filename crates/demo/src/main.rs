@@ -9,8 +9,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use sdkwa1c::addin::embed::{Host1C, Object1C, Value1C};
-use sdkwa1c::sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa1c_host::{Host1C, Object1C, Value1C};
+use sdkwa_sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
 fn main() {
     if let Err(e) = run() {

@@ -3,15 +3,13 @@
 //! binary is documented, and the control API's `incoming` (caption) and
 //! `incoming/bulk` (chatId forms) do what the table says.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-const DOC: &str = "docs/sandbox.md";
+const DOC: &str = "../../docs/sandbox.md";
 /// The address the document's commands use.
 const DOC_ADDR: &str = "127.0.0.1:7777";
 
@@ -110,10 +108,7 @@ fn the_curl_session_of_the_docs_runs_as_shown() {
         );
     }
     // The incoming messages of the session, as a client receives them.
-    let mut cfg = sdkwa1c::Config::new(
-        sdkwa1c::sandbox::DEFAULT_ID,
-        sdkwa1c::sandbox::DEFAULT_TOKEN,
-    );
+    let mut cfg = sdkwa1c::Config::new(sdkwa_sandbox::DEFAULT_ID, sdkwa_sandbox::DEFAULT_TOKEN);
     cfg.api_url = format!("http://{}", server.addr);
     let client = sdkwa1c::Client::new(cfg).unwrap();
     let mut bodies = Vec::new();
@@ -215,10 +210,7 @@ fn control_api_caption_and_chat_forms() {
     let (code, answer) = post("/incoming/bulk", r#"{"count":1,"chatId":"not a chat"}"#);
     assert_eq!(code, 400, "{answer}");
     assert!(answer["message"].as_str().unwrap().contains("chatId"));
-    let mut cfg = sdkwa1c::Config::new(
-        sdkwa1c::sandbox::DEFAULT_ID,
-        sdkwa1c::sandbox::DEFAULT_TOKEN,
-    );
+    let mut cfg = sdkwa1c::Config::new(sdkwa_sandbox::DEFAULT_ID, sdkwa_sandbox::DEFAULT_TOKEN);
     cfg.api_url = format!("http://{}", server.addr);
     let client = sdkwa1c::Client::new(cfg).unwrap();
     let mut chats = Vec::new();

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::service::ApiError;
 use super::state::{now, Instance, Shared};
-use crate::api::Op;
+use sdkwa1c::api::Op;
 
 /// The sandbox account's user id (`x-user-id`).
 pub const DEFAULT_USER_ID: &str = "sandbox-user";

@@ -9,7 +9,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use sdkwa1c::sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa_sandbox::{Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
 
 const USAGE: &str = "usage: sdkwa-sandbox [--port N] [--host 127.0.0.1] [--id ID] [--token TOKEN] [--authorized] [--no-echo] [--tls] [--wait-seconds N] [--latency-ms N] [--jitter-ms N] [--rate-limit N] [--retry-after N]";
 

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::qr::qr_png;
 use super::state::{now, Group, Instance, Shared, StoredFile, SANDBOX_CODE};
-use crate::api::Op;
+use sdkwa1c::api::Op;
 
 /// Longest text the service accepts in one message.
 pub const MAX_MESSAGE_CHARS: usize = 20_000;

@@ -18,8 +18,8 @@ use super::control;
 use super::faults::FaultKind;
 use super::service::{self, ApiError, Input};
 use super::state::{Shared, StoredFile};
-use crate::api::registry::{Messengers, ParamsIn, Scope};
-use crate::api::Op;
+use sdkwa1c::api::registry::{Messengers, ParamsIn, Scope};
+use sdkwa1c::api::Op;
 
 /// The largest request body accepted (uploads included).
 const MAX_BODY: usize = 100 * 1024 * 1024;

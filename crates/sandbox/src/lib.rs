@@ -1,4 +1,4 @@
-//! An sdkwa-compatible local server with real state (feature `sandbox`).
+//! An sdkwa-compatible local server with real state.
 //!
 //! It speaks the service's protocol on 127.0.0.1 so that the library's
 //! tests, the demo and a 1C developer's own integration tests run with no
@@ -24,10 +24,10 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::api::Config;
 pub use account::{DEFAULT_USER_ID, DEFAULT_USER_TOKEN};
 pub use faults::{Fault, FaultKind};
 pub use qr::qr_png;
+use sdkwa1c::api::Config;
 pub use state::SANDBOX_CODE;
 
 /// The default instance's id.

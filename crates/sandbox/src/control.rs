@@ -59,7 +59,7 @@ fn sender(m: &Map<String, Value>) -> Result<String, ApiError> {
         Some(Value::Number(n)) => n.to_string(),
         Some(_) => return Err(bad("chatId must be a phone number or a chat id")),
     };
-    crate::api::chat::chat_id(&chat, "chatId").map_err(|e| bad(e.to_string()))
+    sdkwa1c::api::chat::chat_id(&chat, "chatId").map_err(|e| bad(e.to_string()))
 }
 
 /// Delivers an incoming message from `chatId`: a text (`text`), or a file
