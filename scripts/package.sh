@@ -154,8 +154,8 @@ done
 printf '%-22s %10s\n' "SDKWA-$version.zip" "$(stat -c %s target/package/SDKWA.zip)"
 echo "packed: target/package/SDKWA.zip (version $version)"
 # This run's sizes table (target/package/SIZES.md): `python3 scripts/sizes-table.py
-# target/package README.md` puts it into the README; the package test fails when
-# the committed README drifts from a fresh build.
+# target/package docs/building.md` puts it into the build guide; the package test
+# fails when the committed table drifts from a fresh build.
 python3 scripts/sizes-table.py target/package >/dev/null
 
 step "1c-sample with the add-in in its template"

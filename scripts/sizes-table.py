@@ -1,13 +1,13 @@
 """Writes the shipped files' sizes as a Markdown table, from the packaging output.
 
-usage: sizes-table.py PACKAGE_DIR [README]
+usage: sizes-table.py PACKAGE_DIR [docs/building.md]
 
 PACKAGE_DIR is target/package (the unpacked SDKWA/ folder and SDKWA.zip).
-Prints the table and writes it to PACKAGE_DIR/SIZES.md; with README, also
-replaces the table between the README's `<!-- sizes:begin -->` and
-`<!-- sizes:end -->` markers (every copy of them), so the README's sizes are
+Prints the table and writes it to PACKAGE_DIR/SIZES.md; with a document, also
+replaces the table between the document's `<!-- sizes:begin -->` and
+`<!-- sizes:end -->` markers (every copy of them), so the published sizes are
 the last packaging run's, never typed by hand. tests/package.rs checks that
-the README's table matches a fresh build.
+docs/building.md's table matches a fresh build.
 """
 import os
 import re
