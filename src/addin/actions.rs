@@ -4,12 +4,21 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::component::{Call, Component};
+use super::component::Component;
 use super::messages;
+use super::receiving;
+use super::schema::Call;
 use super::variant::{Arg, Ret};
 use crate::api::{Error, HttpMethod, Messenger, Op, Secret};
 
 type R = Result<Ret, Error>;
+
+/// After a setting changed: the next call builds a new client, and a running
+/// receiver restarts with it (it must not go on with the old account or address).
+fn settings_changed(c: &mut Component) {
+    c.forget_client();
+    receiving::restart_if_running(c);
+}
 
 /// A numeric property's value as 1C may give it (Число or a Строка of a
 /// number); -1 for anything else, which every numeric property refuses.
@@ -37,7 +46,7 @@ pub fn get_id(c: &Component) -> Ret {
 }
 pub fn set_id(c: &mut Component, a: &Arg) -> Result<(), Error> {
     c.settings.id = text_prop(a, "IdInstance")?;
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_token(c: &Component) -> Ret {
@@ -45,7 +54,7 @@ pub fn get_token(c: &Component) -> Ret {
 }
 pub fn set_token(c: &mut Component, a: &Arg) -> Result<(), Error> {
     c.settings.token = Secret::new(text_prop(a, "ApiToken")?);
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_url(c: &Component) -> Ret {
@@ -62,7 +71,7 @@ pub fn set_url(c: &mut Component, a: &Arg) -> Result<(), Error> {
         crate::api::config::check_api_url(&url, "АдресAPI/ApiUrl")?;
         url
     };
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_messenger(c: &Component) -> Ret {
@@ -70,7 +79,7 @@ pub fn get_messenger(c: &Component) -> Ret {
 }
 pub fn set_messenger(c: &mut Component, a: &Arg) -> Result<(), Error> {
     c.settings.messenger = Messenger::parse(&text_prop(a, "Messenger")?, "Мессенджер/Messenger")?;
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_user_id(c: &Component) -> Ret {
@@ -78,7 +87,7 @@ pub fn get_user_id(c: &Component) -> Ret {
 }
 pub fn set_user_id(c: &mut Component, a: &Arg) -> Result<(), Error> {
     c.settings.user_id = text_prop(a, "UserId")?;
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_user_token(c: &Component) -> Ret {
@@ -86,7 +95,7 @@ pub fn get_user_token(c: &Component) -> Ret {
 }
 pub fn set_user_token(c: &mut Component, a: &Arg) -> Result<(), Error> {
     c.settings.user_token = Secret::new(text_prop(a, "UserToken")?);
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_timeout(c: &Component) -> Ret {
@@ -104,7 +113,7 @@ pub fn set_timeout(c: &mut Component, a: &Arg) -> Result<(), Error> {
         ));
     }
     c.settings.timeout = secs as u32;
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_proxy(c: &Component) -> Ret {
@@ -118,7 +127,7 @@ pub fn set_proxy(c: &mut Component, a: &Arg) -> Result<(), Error> {
         crate::api::config::check_proxy(&proxy, "Прокси/Proxy")?;
     }
     c.settings.proxy = proxy;
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_throw(c: &Component) -> Ret {
@@ -147,7 +156,7 @@ pub fn set_allow_insecure(c: &mut Component, a: &Arg) -> Result<(), Error> {
             ))
         }
     };
-    c.settings_changed();
+    settings_changed(c);
     Ok(())
 }
 pub fn get_last_error(c: &Component) -> Ret {

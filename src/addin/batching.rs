@@ -3,9 +3,10 @@
 //! background, see `batcher.rs`) and `ОстановитьОтправкуПакета`.
 
 use super::batcher::BackgroundBatch;
-use super::component::{Call, Component};
+use super::component::Component;
 use super::host::AppType;
 use super::messages;
+use super::schema::Call;
 use super::variant::{Arg, Ret};
 use crate::api::batch::{check_concurrency, parse_batch, MAX_CONCURRENCY};
 use crate::api::{Error, ErrorKind, Text};

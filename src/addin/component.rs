@@ -1,18 +1,15 @@
-//! The `Client` object's state and its dispatch: properties and methods are
-//! looked up in the one table (`table.rs`), values converted, errors turned
-//! into 1C exceptions or error JSON.
+//! The `Client` object's state: its settings, its client, ПоследняяОшибка,
+//! the background receiver and batches; errors turned into 1C exceptions or
+//! error JSON. What acts on it is in the table (`table.rs`), run by `dispatch.rs`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::convert::{self, Ctx};
 use super::host::{Host, ADDIN_E_FAIL};
 use super::memory::MemoryManager;
-use super::messages;
 use super::receiver::Receiver;
-use super::table::{self, Action, Def, Method, Param};
-use super::variant::{Arg, Ret};
-use crate::api::{Client, Config, Error, Lang, Messenger, Op, Secret, Text};
+use super::variant::Ret;
+use crate::api::{Client, Config, Error, Lang, Messenger, Secret};
 
 /// What the properties hold.
 #[derive(Clone)]
@@ -123,12 +120,9 @@ impl Component {
         Ok(c)
     }
 
-    /// Forgets the client so the next call uses the new settings; a running
-    /// receiver restarts with them (it must not go on with the old account
-    /// or address).
-    pub fn settings_changed(&mut self) {
+    /// Forgets the client so the next call builds one with the new settings.
+    pub fn forget_client(&mut self) {
         self.client = None;
-        super::receiving::restart_if_running(self);
     }
 
     /// Remembers the outcome of a call in ПоследняяОшибка.
@@ -142,90 +136,6 @@ impl Component {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-    }
-
-    /// A method's name in the user's language.
-    pub fn method_name(&self, m: &Method) -> &'static str {
-        match self.lang {
-            Lang::Ru => m.ru,
-            Lang::En => m.en,
-        }
-    }
-
-    /// Runs method `num` with the parameters 1C passed. Returns what to give
-    /// back to 1C, or `None` when 1C must raise an exception (the text was
-    /// reported with `AddError`).
-    pub fn call(&mut self, num: usize, args: Vec<Arg>) -> Option<Ret> {
-        let m = table::METHODS.get(num)?;
-        let result = self.prepare_args(m, args).and_then(|args| match m.action {
-            Action::Service { op, keys } => self.service(m, op, keys, &args),
-            Action::Custom(f) => f(
-                self,
-                &Call {
-                    method: m,
-                    args,
-                    lang: self.lang,
-                },
-            ),
-        });
-        self.outcome(m, result)
-    }
-
-    /// Applies defaults and checks the count.
-    fn prepare_args(&self, m: &Method, mut args: Vec<Arg>) -> Result<Vec<Arg>, Error> {
-        if args.len() > m.params.len() {
-            return Err(messages::too_many(
-                self.method_name(m),
-                m.params.len(),
-                args.len(),
-            ));
-        }
-        args.resize(m.params.len(), Arg::Empty);
-        for (i, (a, p)) in args.iter_mut().zip(m.params).enumerate() {
-            if *a == Arg::Empty {
-                *a = match p.default {
-                    Def::Required => {
-                        return Err(messages::missing(self.method_name(m), i + 1, &p.text()))
-                    }
-                    Def::Str(s) => Arg::Str(s.to_string()),
-                    Def::Int(n) => Arg::Int(i64::from(n)),
-                    Def::Bool(b) => Arg::Bool(b),
-                };
-            }
-        }
-        Ok(args)
-    }
-
-    /// A table row that maps parameters one to one onto service fields.
-    fn service(&mut self, m: &Method, op: Op, keys: &[&str], args: &[Arg]) -> Result<Ret, Error> {
-        let mut map = serde_json::Map::new();
-        for (i, ((a, p), key)) in args.iter().zip(m.params).zip(keys).enumerate() {
-            // An empty optional text is "not given" for the service.
-            if key.is_empty() || matches!(p.default, Def::Str("")) && *a == Arg::Str(String::new())
-            {
-                continue;
-            }
-            let ctx = Ctx {
-                method: self.method_name(m),
-                n: i + 1,
-                param: &p.text(),
-            };
-            map.insert((*key).to_string(), convert::to_json(p.kind, a, &ctx)?);
-        }
-        let client = self.client()?;
-        client.call_op(op, map, None).map(Ret::Str)
-    }
-
-    /// Success clears ПоследняяОшибка; an error is stored there and raised
-    /// (ВызыватьИсключения) or returned as JSON.
-    fn outcome(&mut self, m: &Method, result: Result<Ret, Error>) -> Option<Ret> {
-        match result {
-            Ok(r) => {
-                self.set_last_error(String::new());
-                Some(r)
-            }
-            Err(e) => self.fail(m.returns_text(), e),
-        }
     }
 
     /// Reports an error; `None` = raise a 1C exception.
@@ -267,63 +177,5 @@ impl Drop for Component {
         for b in self.batches.drain(..) {
             b.stop();
         }
-    }
-}
-
-/// A custom method's call: its row and its parameters (defaults applied).
-pub struct Call<'a> {
-    /// The table row.
-    pub method: &'a Method,
-    /// One value per parameter.
-    pub args: Vec<Arg>,
-    /// The user's language.
-    pub lang: Lang,
-}
-
-impl Call<'_> {
-    fn ctx<'p>(&self, i: usize, param: &'p Text) -> Ctx<'p>
-    where
-        Self: 'p,
-    {
-        Ctx {
-            method: match self.lang {
-                Lang::Ru => self.method.ru,
-                Lang::En => self.method.en,
-            },
-            n: i + 1,
-            param,
-        }
-    }
-
-    /// The method's name in the user's language.
-    pub fn method_name(&self) -> &'static str {
-        match self.lang {
-            Lang::Ru => self.method.ru,
-            Lang::En => self.method.en,
-        }
-    }
-
-    fn param(&self, i: usize) -> &Param {
-        &self.method.params[i]
-    }
-
-    /// Parameter `i` as JSON for the service, by its kind.
-    pub fn json(&self, i: usize) -> Result<serde_json::Value, Error> {
-        let t = self.param(i).text();
-        convert::to_json(self.param(i).kind, &self.args[i], &self.ctx(i, &t))
-    }
-
-    /// Parameter `i` as text.
-    pub fn text(&self, i: usize) -> Result<String, Error> {
-        Ok(match self.json(i)? {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        })
-    }
-
-    /// Parameter `i` as a file; `name` names bytes.
-    pub fn file(&self, i: usize, name: &str) -> Result<crate::api::FileSource, Error> {
-        let t = self.param(i).text();
-        convert::to_file(&self.args[i], name, &self.ctx(i, &t))
     }
 }

@@ -2,10 +2,11 @@
 //! deliver events, restarting it when the settings change, the manual
 //! acknowledgement property and method.
 
-use super::component::{Call, Component};
+use super::component::Component;
 use super::host::AppType;
 use super::messages;
 use super::receiver::Receiver;
+use super::schema::Call;
 use super::variant::{Arg, Ret};
 use crate::api::{Error, ErrorKind, Text};
 

@@ -4,44 +4,12 @@
 
 use super::actions as a;
 use super::batching as bat;
-use super::component::{Call, Component};
+use super::component::Component;
 use super::convert::Kind;
 use super::receiving as rcv;
-use super::variant::{Arg, Ret};
-use crate::api::{Error, Op, Text};
-
-/// A parameter's default when 1C omits it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Def {
-    /// Must be given.
-    Required,
-    /// A string (`""` = not sent to the service).
-    Str(&'static str),
-    /// A number.
-    Int(i32),
-    /// A boolean.
-    Bool(bool),
-}
-
-/// One parameter.
-#[derive(Debug, Clone, Copy)]
-pub struct Param {
-    /// Russian name (for error texts).
-    pub ru: &'static str,
-    /// English name.
-    pub en: &'static str,
-    /// What it accepts.
-    pub kind: Kind,
-    /// Its default.
-    pub default: Def,
-}
-
-impl Param {
-    /// The name in both languages.
-    pub fn text(&self) -> Text {
-        Text::new(self.en, self.ru)
-    }
-}
+pub use super::schema::{Action, Call, Def, Getter, Method, Param, Prop, Returns, Setter};
+use super::variant::Ret;
+use crate::api::{Error, Op};
 
 const fn req(ru: &'static str, en: &'static str, kind: Kind) -> Param {
     Param {
@@ -59,77 +27,6 @@ const fn opt(ru: &'static str, en: &'static str, kind: Kind, default: Def) -> Pa
         kind,
         default,
     }
-}
-
-/// What a method does.
-#[derive(Clone, Copy)]
-pub enum Action {
-    /// Calls service `method`, parameter i going to field `keys[i]`; returns its JSON.
-    Service {
-        /// The registry's operation.
-        op: Op,
-        /// The JSON field of each parameter.
-        keys: &'static [&'static str],
-    },
-    /// Anything else.
-    Custom(fn(&mut Component, &Call) -> Result<Ret, Error>),
-}
-
-/// What a method gives back to 1C.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Returns {
-    /// A JSON string (errors come back as error JSON when exceptions are off).
-    Json,
-    /// Булево.
-    Bool,
-    /// ДвоичныеДанные.
-    Blob,
-    /// Nothing: a procedure.
-    Nothing,
-}
-
-/// One method.
-#[derive(Clone, Copy)]
-pub struct Method {
-    /// Russian name.
-    pub ru: &'static str,
-    /// English name.
-    pub en: &'static str,
-    /// Its parameters.
-    pub params: &'static [Param],
-    /// Its result.
-    pub returns: Returns,
-    /// What it does.
-    pub action: Action,
-}
-
-impl Method {
-    /// `HasRetVal`.
-    pub fn has_ret_val(&self) -> bool {
-        self.returns != Returns::Nothing
-    }
-
-    /// Whether an error may come back as text.
-    pub fn returns_text(&self) -> bool {
-        self.returns == Returns::Json
-    }
-}
-
-/// Reads a property.
-pub type Getter = fn(&Component) -> Ret;
-/// Writes a property; the error explains a bad value.
-pub type Setter = fn(&mut Component, &Arg) -> Result<(), Error>;
-
-/// One property.
-pub struct Prop {
-    /// Russian name.
-    pub ru: &'static str,
-    /// English name.
-    pub en: &'static str,
-    /// Reading it (`None` = write-only).
-    pub get: Option<Getter>,
-    /// Writing it (`None` = read-only).
-    pub set: Option<Setter>,
 }
 
 const CHAT: Param = req("Чат", "Chat", Kind::Chat);

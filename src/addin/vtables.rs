@@ -12,6 +12,7 @@ use super::abi::{
     wstr, Dtor, InitDoneVtable, LangExtenderVtable, LocaleVtable, UserLanguageVtable,
 };
 use super::component::Component;
+use super::dispatch;
 use super::host::Host;
 use super::memory::MemoryManager;
 use super::table::{self, Def, PROPS};
@@ -344,7 +345,7 @@ unsafe extern "system" fn call_as_proc(
             .iter()
             .map(|v| unsafe { v.read_limited(MAX_UPLOAD_BYTES) })
             .collect();
-        c.call(num as usize, args).is_some()
+        dispatch::call(c, num as usize, args).is_some()
     })
 }
 
@@ -361,7 +362,7 @@ unsafe extern "system" fn call_as_func(
             .iter()
             .map(|v| unsafe { v.read_limited(MAX_UPLOAD_BYTES) })
             .collect();
-        let Some(result) = c.call(num as usize, args) else {
+        let Some(result) = dispatch::call(c, num as usize, args) else {
             return false;
         };
         // SAFETY: 1C passes a valid variant for the result.

@@ -11,8 +11,8 @@ use axum::response::Response;
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
+use super::answer::{bad, body_object, reply};
 use super::faults::Fault;
-use super::http::{body_object, reply};
 use super::service::{self, ApiError};
 use super::state::{Instance, Shared};
 
@@ -22,13 +22,6 @@ fn not_found(id: &str) -> ApiError {
     ApiError {
         status: 404,
         message: format!("no instance {id}"),
-    }
-}
-
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError {
-        status: 400,
-        message: message.into(),
     }
 }
 

@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 use super::account;
+use super::answer::{bad, error};
 use super::control;
 use super::faults::FaultKind;
 use super::service::{self, ApiError, Input};
@@ -202,11 +203,6 @@ async fn api4(
     req: Request,
 ) -> Response {
     handle(s, messenger, id, method, Some(arg), req).await
-}
-
-fn error(status: u16, message: &str) -> Response {
-    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (code, Json(json!({ "message": message }))).into_response()
 }
 
 async fn handle(
@@ -442,13 +438,6 @@ fn sniff_multipart_boundary(ct: &str, body: &[u8]) -> Option<String> {
     (looks_multipart && !boundary.is_empty() && boundary.len() <= 70).then(|| boundary.to_string())
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError {
-        status: 400,
-        message: message.into(),
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn log_entry(
     http: &axum::http::Method,
@@ -562,24 +551,5 @@ async fn file(State(s): S, Path((key, _name)): Path<(String, String)>) -> Respon
     match s.files().get(&key) {
         Some(f) => ([(header::CONTENT_TYPE, f.mime.clone())], f.data.clone()).into_response(),
         None => error(404, "file not found"),
-    }
-}
-
-/// A JSON object from a control request body (empty body = `{}`).
-pub fn body_object(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(m)) => Ok(m),
-        _ => Err(bad("expected a JSON object")),
-    }
-}
-
-/// A control answer: 200 with JSON, or 4xx with `message`.
-pub fn reply(r: Result<Value, ApiError>) -> Response {
-    match r {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => error(e.status, &e.message),
     }
 }

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod account;
+mod answer;
 mod control;
 pub mod faults;
 mod http;

@@ -1,0 +1,105 @@
+//! Running a row of the table: a method's parameters get their defaults and
+//! are checked, a service row becomes a registry call, a custom row gets its
+//! `Call`; the outcome goes to ПоследняяОшибка, an exception or error JSON.
+//! The table is read here, not in `component.rs`, so the object's state
+//! knows nothing of the rows that act on it.
+
+use super::component::Component;
+use super::convert::{self, Ctx};
+use super::messages;
+use super::schema::{Action, Call, Def, Method};
+use super::table;
+use super::variant::{Arg, Ret};
+use crate::api::{Error, Lang, Op};
+
+/// A method's name in the user's language.
+pub fn method_name(lang: Lang, m: &Method) -> &'static str {
+    match lang {
+        Lang::Ru => m.ru,
+        Lang::En => m.en,
+    }
+}
+
+/// Runs method `num` with the parameters 1C passed. Returns what to give
+/// back to 1C, or `None` when 1C must raise an exception (the text was
+/// reported with `AddError`).
+pub fn call(c: &mut Component, num: usize, args: Vec<Arg>) -> Option<Ret> {
+    let m = table::METHODS.get(num)?;
+    let result = prepare_args(c, m, args).and_then(|args| match m.action {
+        Action::Service { op, keys } => service(c, m, op, keys, &args),
+        Action::Custom(f) => {
+            let lang = c.lang;
+            f(
+                c,
+                &Call {
+                    method: m,
+                    args,
+                    lang,
+                },
+            )
+        }
+    });
+    outcome(c, m, result)
+}
+
+/// Applies defaults and checks the count.
+fn prepare_args(c: &Component, m: &Method, mut args: Vec<Arg>) -> Result<Vec<Arg>, Error> {
+    if args.len() > m.params.len() {
+        return Err(messages::too_many(
+            method_name(c.lang, m),
+            m.params.len(),
+            args.len(),
+        ));
+    }
+    args.resize(m.params.len(), Arg::Empty);
+    for (i, (a, p)) in args.iter_mut().zip(m.params).enumerate() {
+        if *a == Arg::Empty {
+            *a = match p.default {
+                Def::Required => {
+                    return Err(messages::missing(method_name(c.lang, m), i + 1, &p.text()))
+                }
+                Def::Str(s) => Arg::Str(s.to_string()),
+                Def::Int(n) => Arg::Int(i64::from(n)),
+                Def::Bool(b) => Arg::Bool(b),
+            };
+        }
+    }
+    Ok(args)
+}
+
+/// A table row that maps parameters one to one onto service fields.
+fn service(
+    c: &mut Component,
+    m: &Method,
+    op: Op,
+    keys: &[&str],
+    args: &[Arg],
+) -> Result<Ret, Error> {
+    let mut map = serde_json::Map::new();
+    for (i, ((a, p), key)) in args.iter().zip(m.params).zip(keys).enumerate() {
+        // An empty optional text is "not given" for the service.
+        if key.is_empty() || matches!(p.default, Def::Str("")) && *a == Arg::Str(String::new()) {
+            continue;
+        }
+        let ctx = Ctx {
+            method: method_name(c.lang, m),
+            n: i + 1,
+            param: &p.text(),
+        };
+        map.insert((*key).to_string(), convert::to_json(p.kind, a, &ctx)?);
+    }
+    let client = c.client()?;
+    client.call_op(op, map, None).map(Ret::Str)
+}
+
+/// Success clears ПоследняяОшибка; an error is stored there and raised
+/// (ВызыватьИсключения) or returned as JSON.
+fn outcome(c: &mut Component, m: &Method, result: Result<Ret, Error>) -> Option<Ret> {
+    match result {
+        Ok(r) => {
+            c.set_last_error(String::new());
+            Some(r)
+        }
+        Err(e) => c.fail(m.returns_text(), e),
+    }
+}
