@@ -114,6 +114,7 @@ fn every_object_has_its_file_and_every_uuid_is_unique() {
         ("InformationRegister", "SDKWAЖурналСообщений"),
         ("InformationRegister", "SDKWAТокены"),
         ("CommonModule", "SDKWAТокены"),
+        ("CommonModule", "SDKWAЖурнал"),
         ("Role", "SDKWAПолныеПрава"),
         ("HTTPService", "SDKWAВебхук"),
         ("DataProcessor", "SDKWAПомощникНастройки"),
