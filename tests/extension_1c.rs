@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use common::dump::{self, local};
@@ -496,4 +497,82 @@ fn the_chat_workspace_keeps_no_token_in_the_form() {
     assert_eq!(lines[def.lines.0 - 2].trim(), "&НаСервереБезКонтекста");
     let setup = routine(&m, "ПродолжитьНастройку");
     assert!(setup.contains("Настройки.ApiToken = \"\";"), "{setup}");
+}
+
+/// Fields of the journal register that `module` names: `Запись.<Поле>` and
+/// `Журнал.<Поле>` in query texts; (line or offset, field) of those the
+/// register lacks, and how many were checked.
+fn journal_fields_missing(
+    module: &dump::Module,
+    fields: &BTreeSet<String>,
+) -> (Vec<String>, usize) {
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (line, field, args) in module.member_uses(&["Запись"]) {
+        if args.is_none() {
+            checked += 1;
+            if !fields.contains(&field) {
+                missing.push(format!("line {line}: Запись.{field}"));
+            }
+        }
+    }
+    for (i, _) in module.source.match_indices("Журнал.") {
+        let field: String = module.source[i + "Журнал.".len()..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        checked += 1;
+        if !fields.contains(&field) {
+            missing.push(format!("offset {i}: Журнал.{field}"));
+        }
+    }
+    (missing, checked)
+}
+
+#[test]
+fn the_journal_module_names_only_fields_of_the_register() {
+    let root = extension();
+    let src = dump::text(&root.join("InformationRegisters/SDKWAЖурналСообщений.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let fields: BTreeSet<String> = doc
+        .descendants()
+        .filter(|n| n.is_element() && matches!(local(*n), "Dimension" | "Resource" | "Attribute"))
+        .filter_map(|n| {
+            n.descendants()
+                .find(|c| c.is_element() && local(*c) == "Name")
+                .and_then(|c| c.text())
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(
+        fields.contains("Прочитано") && fields.contains("Объект"),
+        "{fields:?}"
+    );
+    let path = root.join("CommonModules/SDKWAЖурнал/Ext/Module.bsl");
+    let (missing, checked) = journal_fields_missing(&dump::parse_bsl(&path), &fields);
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    assert!(checked >= 30, "{checked} field uses");
+    // The webhook and the workspace write through this module, not by hand.
+    for rel in [
+        "HTTPServices/SDKWAВебхук/Ext/Module.bsl",
+        "DataProcessors/SDKWAРабочееМестоЧатов/Forms/Форма/Ext/Form/Module.bsl",
+    ] {
+        let text = dump::text(&root.join(rel));
+        assert!(text.contains("SDKWAЖурнал."), "{rel}");
+        assert!(
+            !text.contains("РегистрыСведений.SDKWAЖурналСообщений"),
+            "{rel}"
+        );
+    }
+    // A field the register lacks is noticed.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("Module.bsl");
+    std::fs::write(
+        &copy,
+        dump::text(&path).replacen("Запись.ИмяФайла", "Запись.ФайлИмя", 1),
+    )
+    .unwrap();
+    let (missing, _) = journal_fields_missing(&dump::parse_bsl(&copy), &fields);
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].ends_with("Запись.ФайлИмя"), "{missing:?}");
 }
