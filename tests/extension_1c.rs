@@ -322,7 +322,8 @@ fn every_form_resolves_its_commands_events_data_paths_and_handlers() {
 fn a_broken_copy_of_the_chat_workspace_is_noticed() {
     // The check above must be able to fail: a handler renamed, a command's
     // action renamed, a column that does not exist, a notification handler
-    // that is not exported, an item id twice.
+    // that is not exported or takes the wrong number of parameters, an item
+    // id twice.
     let ext = workspace();
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("Form")).unwrap();
@@ -336,6 +337,11 @@ fn a_broken_copy_of_the_chat_workspace_is_noticed() {
         .replacen(
             "Процедура ПослеОтправки(Результат, ПараметрыВызова, Отправка) Экспорт",
             "Процедура ПослеОтправки(Результат, ПараметрыВызова, Отправка)",
+            1,
+        )
+        .replacen(
+            "Процедура ПослеПолученияИстории(Результат, ПараметрыВызова, Чат) Экспорт",
+            "Процедура ПослеПолученияИстории(Результат, Чат) Экспорт",
             1,
         );
     let form = dump::text(&ext.join("Form.xml"))
@@ -354,6 +360,7 @@ fn a_broken_copy_of_the_chat_workspace_is_noticed() {
         "data path История.Тест: История has no column Тест",
         "notification handler ПослеОтправки is not Экспорт",
         "item id 1 twice",
+        "notification handler ПослеПолученияИстории takes 2 parameters, НачатьВызовПолучитьИсториюСообщенийЧата passes 3",
     ] {
         assert!(found.contains(expected), "{expected} not noticed:\n{found}");
     }

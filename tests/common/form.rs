@@ -139,10 +139,22 @@ pub fn check(ext: &Path) -> Report {
             if exported && !after.starts_with(", ЭтотОбъект") {
                 continue;
             }
+            let arity = if exported {
+                notification_arity(&module.source[..i])
+            } else {
+                None
+            };
             match handlers.get(&name.to_lowercase()) {
                 None => problems.push(format!("handler {name}: no procedure in the form module")),
                 Some(d) if exported && !d.exported => {
                     problems.push(format!("notification handler {name} is not Экспорт"))
+                }
+                Some(d) if arity.as_ref().is_some_and(|(_, n)| *n != d.total) => {
+                    let (callee, n) = arity.unwrap();
+                    problems.push(format!(
+                        "notification handler {name} takes {} parameters, {callee} passes {n}",
+                        d.total
+                    ))
                 }
                 Some(_) => resolved += 1,
             }
@@ -153,4 +165,38 @@ pub fn check(ext: &Path) -> Report {
         commands: commands.len(),
         resolved,
     }
+}
+
+/// The call a notification created in place is passed to as its first
+/// argument (`Callee(Новый ОписаниеОповещения(…` ending `before`), and how
+/// many parameters that call passes to the handler; `None` when it is not
+/// one of the asynchronous calls the forms use.
+fn notification_arity(before: &str) -> Option<(String, usize)> {
+    let callee: String = before
+        .trim_end()
+        .strip_suffix('(')?
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let n = if callee.starts_with("НачатьВызов") {
+        3 // Результат, ПараметрыВызова, ДополнительныеПараметры
+    } else if callee.starts_with("НачатьУстановку") {
+        1 // ДополнительныеПараметры
+    } else if callee.starts_with("НачатьПолучение") && callee != "НачатьПолучениеФайлаССервера"
+    {
+        2 // Значение, ДополнительныеПараметры
+    } else {
+        match callee.as_str() {
+            "НачатьПомещениеФайла" => 4, // Результат, Адрес, ВыбранноеИмяФайла, ДополнительныеПараметры
+            "НачатьСозданиеКлиента" | "ПоказатьВыборЭлемента" => {
+                2
+            }
+            _ => return None,
+        }
+    };
+    Some((callee, n))
 }
