@@ -7,9 +7,11 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use common::dump::{self, local};
+use common::form;
 use common::order;
 
 fn repo() -> PathBuf {
@@ -114,9 +116,11 @@ fn every_object_has_its_file_and_every_uuid_is_unique() {
         ("InformationRegister", "SDKWAЖурналСообщений"),
         ("InformationRegister", "SDKWAТокены"),
         ("CommonModule", "SDKWAТокены"),
+        ("CommonModule", "SDKWAЖурнал"),
         ("Role", "SDKWAПолныеПрава"),
         ("HTTPService", "SDKWAВебхук"),
         ("DataProcessor", "SDKWAПомощникНастройки"),
+        ("DataProcessor", "SDKWAРабочееМестоЧатов"),
     ];
     let objects = dump::configuration_objects(&root);
     for (kind, name) in expected {
@@ -257,4 +261,325 @@ fn a_file_in_the_extension_that_copies_a_shared_one_is_noticed() {
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
     std::fs::copy(repo().join("1c-sample").join(rel), &copy).unwrap();
     assert_eq!(second_copies(dir.path()), vec![rel.to_string()]);
+}
+
+/// Every form of every data processor of `root`: (processor, form, its `Ext` folder).
+fn forms(root: &Path) -> Vec<(String, String, PathBuf)> {
+    let mut out = Vec::new();
+    for (kind, name) in dump::configuration_objects(root) {
+        if kind != "DataProcessor" {
+            continue;
+        }
+        let src = dump::text(&root.join(format!("DataProcessors/{name}.xml")));
+        let doc = roxmltree::Document::parse(&src).unwrap();
+        for f in doc
+            .descendants()
+            .filter(|n| n.is_element() && local(*n) == "Form")
+        {
+            let form = f.text().unwrap().to_string();
+            let dir = root.join(format!("DataProcessors/{name}/Forms"));
+            assert!(
+                dir.join(format!("{form}.xml")).is_file(),
+                "{name}: Forms/{form}.xml"
+            );
+            out.push((name.clone(), form.clone(), dir.join(form).join("Ext")));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_form_resolves_its_commands_events_data_paths_and_handlers() {
+    let found = forms(&extension());
+    let names: Vec<&str> = found.iter().map(|(p, _, _)| p.as_str()).collect();
+    assert_eq!(
+        names,
+        ["SDKWAПомощникНастройки", "SDKWAРабочееМестоЧатов"],
+        "the wizard and the chat workspace"
+    );
+    for (processor, name, ext) in &found {
+        let report = form::check(ext);
+        assert!(
+            report.problems.is_empty(),
+            "{processor}.{name}:\n{}",
+            report.problems.join("\n")
+        );
+        // A form read wrong resolves nothing.
+        assert!(
+            report.commands >= 8,
+            "{processor}: {} commands",
+            report.commands
+        );
+        assert!(
+            report.resolved >= 20,
+            "{processor}: {} resolved",
+            report.resolved
+        );
+    }
+}
+
+#[test]
+fn a_broken_copy_of_the_chat_workspace_is_noticed() {
+    // The check above must be able to fail: a handler renamed, a command's
+    // action renamed, a column that does not exist, a notification handler
+    // that is not exported or takes the wrong number of parameters, an item
+    // id twice.
+    let ext = workspace();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("Form")).unwrap();
+    let module = dump::text(&ext.join("Form/Module.bsl"))
+        .replacen(
+            "Процедура ЧатыПриАктивизацииСтроки(",
+            "Процедура ЧатыПриАктивизацииСтрокиСтарая(",
+            1,
+        )
+        .replacen("Процедура СнятьСвязь(", "Процедура УбратьСвязь(", 1)
+        .replacen(
+            "Процедура ПослеОтправки(Результат, ПараметрыВызова, Отправка) Экспорт",
+            "Процедура ПослеОтправки(Результат, ПараметрыВызова, Отправка)",
+            1,
+        )
+        .replacen(
+            "Процедура ПослеПолученияИстории(Результат, ПараметрыВызова, Чат) Экспорт",
+            "Процедура ПослеПолученияИстории(Результат, Чат) Экспорт",
+            1,
+        );
+    let form = dump::text(&ext.join("Form.xml"))
+        .replacen(
+            "<DataPath>История.Текст</DataPath>",
+            "<DataPath>История.Тест</DataPath>",
+            1,
+        )
+        .replacen("id=\"91\"", "id=\"1\"", 1);
+    std::fs::write(dir.path().join("Form/Module.bsl"), module).unwrap();
+    std::fs::write(dir.path().join("Form.xml"), form).unwrap();
+    let found = form::check(dir.path()).problems.join("\n");
+    for expected in [
+        "event OnActivateRow: handler ЧатыПриАктивизацииСтроки is not in the form module",
+        "command СнятьСвязь: no procedure СнятьСвязь in the form module",
+        "data path История.Тест: История has no column Тест",
+        "notification handler ПослеОтправки is not Экспорт",
+        "item id 1 twice",
+        "notification handler ПослеПолученияИстории takes 2 parameters, НачатьВызовПолучитьИсториюСообщенийЧата passes 3",
+    ] {
+        assert!(found.contains(expected), "{expected} not noticed:\n{found}");
+    }
+}
+
+/// The chat workspace form's `Ext` folder.
+fn workspace() -> PathBuf {
+    extension().join("DataProcessors/SDKWAРабочееМестоЧатов/Forms/Форма/Ext")
+}
+
+/// The text of a routine of a module.
+fn routine(m: &dump::Module, name: &str) -> String {
+    let defs = m.definitions();
+    let def = defs
+        .get(&name.to_lowercase())
+        .unwrap_or_else(|| panic!("{}: no {name}", m.path.display()));
+    let lines: Vec<&str> = m.source.lines().collect();
+    lines[def.lines.0 - 1..def.lines.1].join("\n")
+}
+
+/// The source without `//` comments (a comment may name what the code must not call).
+fn code_only(source: &str) -> String {
+    source
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_chat_workspace_calls_the_addin_only_asynchronously_and_without_modal_windows() {
+    let m = dump::parse_bsl(&workspace().join("Form/Module.bsl"));
+    let uses = m.member_uses(&["КлиентSDKWA", "Компонента"]);
+    assert!(uses.len() >= 15, "{} add-in uses", uses.len());
+    for (line, member, args) in &uses {
+        let lower = member.to_lowercase();
+        assert!(
+            args.is_some()
+                && ["начатьвызов", "начатьустановку", "начатьполучение"]
+                    .iter()
+                    .any(|p| lower.starts_with(p)),
+            "line {line}: {member} is a synchronous add-in use"
+        );
+    }
+    // Modal or synchronous platform calls (forbidden when modality is off).
+    let code = code_only(&m.source);
+    for banned in [
+        "Предупреждение(",
+        "Вопрос(",
+        "ОткрытьФормуМодально(",
+        "ВвестиЗначение(",
+        "ВвестиСтроку(",
+        "ВвестиЧисло(",
+        "ВвестиДату(",
+        "ВыбратьЭлемент(",
+        "ПоместитьФайл(",
+        "ПоместитьФайлы(",
+        "ПолучитьФайл(",
+        "ПолучитьФайлы(",
+        "ПодключитьВнешнююКомпоненту(",
+        "УстановитьВнешнююКомпоненту(",
+    ] {
+        for (i, _) in code.match_indices(banned) {
+            let before = code[..i].chars().next_back().unwrap_or(' ');
+            assert!(
+                before.is_alphanumeric(),
+                "the chat workspace calls {banned}…"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_chat_workspace_journals_each_notification_before_acknowledging_it() {
+    let m = dump::parse_bsl(&workspace().join("Form/Module.bsl"));
+    // Manual acknowledgement is on before receiving starts.
+    let setup = routine(&m, "ПродолжитьНастройку");
+    assert!(
+        setup.contains("КлиентSDKWA.НачатьУстановкуПодтверждениеВручную(Оповещение, Истина)"),
+        "{setup}"
+    );
+    let manual = setup.find("НачатьУстановкуПодтверждениеВручную").unwrap();
+    let start = setup.find("ЗапуститьПрием()").unwrap();
+    assert!(manual < start, "{setup}");
+    // The external event goes to the journal (a server call) first; only a
+    // written notification is acknowledged, a failed write is retried.
+    assert!(routine(&m, "ВнешнееСобытие").contains("ПринятьУведомление(Данные)"));
+    let accept = routine(&m, "ПринятьУведомление");
+    let write = accept.find("ЗаписатьУведомлениеНаСервере(Данные)").unwrap();
+    let failed = accept.find("Если Не Итог.Успех Тогда").unwrap();
+    let give_up = accept[failed..].find("Возврат;").unwrap() + failed;
+    let ack = accept
+        .find("КлиентSDKWA.НачатьВызовПодтвердитьУведомление(")
+        .unwrap();
+    assert!(
+        write < failed && failed < give_up && give_up < ack,
+        "{accept}"
+    );
+    assert!(accept[failed..give_up]
+        .contains("ПодключитьОбработчикОжидания(\"ПовторитьЗаписьУведомления\""));
+    assert_eq!(
+        accept.matches("НачатьВызовПодтвердитьУведомление").count(),
+        1
+    );
+    assert_eq!(
+        m.source
+            .matches("НачатьВызовПодтвердитьУведомление")
+            .count(),
+        1
+    );
+    let server = routine(&m, "ЗаписатьУведомлениеНаСервере");
+    assert!(server.contains("SDKWAЖурнал.ЗаписатьУведомление(Подключение, Уведомление.body)"));
+    let lines: Vec<&str> = m.source.lines().collect();
+    let def = &m.definitions()["записатьуведомлениенасервере"];
+    assert_eq!(lines[def.lines.0 - 2].trim(), "&НаСервере");
+}
+
+#[test]
+fn the_chat_workspace_keeps_no_token_in_the_form() {
+    let ext = workspace();
+    let src = dump::text(&ext.join("Form.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    for a in doc
+        .descendants()
+        .filter(|n| n.is_element() && matches!(local(*n), "Attribute" | "Column"))
+    {
+        let name = a.attribute("name").unwrap().to_lowercase();
+        assert!(
+            !name.contains("токен") && !name.contains("token"),
+            "form attribute {name} holds a token"
+        );
+    }
+    // The token comes from SDKWAТокены in one server function and goes
+    // straight into the add-in's ApiToken.
+    let m = dump::parse_bsl(&ext.join("Form/Module.bsl"));
+    assert_eq!(m.source.matches("SDKWAТокены.").count(), 1);
+    let settings = routine(&m, "НастройкиКомпоненты");
+    assert!(settings.contains("SDKWAТокены.Токен(Ссылка)"), "{settings}");
+    let lines: Vec<&str> = m.source.lines().collect();
+    let def = &m.definitions()["настройкикомпоненты"];
+    assert_eq!(lines[def.lines.0 - 2].trim(), "&НаСервереБезКонтекста");
+    let setup = routine(&m, "ПродолжитьНастройку");
+    assert!(setup.contains("Настройки.ApiToken = \"\";"), "{setup}");
+}
+
+/// Fields of the journal register that `module` names: `Запись.<Поле>` and
+/// `Журнал.<Поле>` in query texts; (line or offset, field) of those the
+/// register lacks, and how many were checked.
+fn journal_fields_missing(
+    module: &dump::Module,
+    fields: &BTreeSet<String>,
+) -> (Vec<String>, usize) {
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (line, field, args) in module.member_uses(&["Запись"]) {
+        if args.is_none() {
+            checked += 1;
+            if !fields.contains(&field) {
+                missing.push(format!("line {line}: Запись.{field}"));
+            }
+        }
+    }
+    for (i, _) in module.source.match_indices("Журнал.") {
+        let field: String = module.source[i + "Журнал.".len()..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        checked += 1;
+        if !fields.contains(&field) {
+            missing.push(format!("offset {i}: Журнал.{field}"));
+        }
+    }
+    (missing, checked)
+}
+
+#[test]
+fn the_journal_module_names_only_fields_of_the_register() {
+    let root = extension();
+    let src = dump::text(&root.join("InformationRegisters/SDKWAЖурналСообщений.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let fields: BTreeSet<String> = doc
+        .descendants()
+        .filter(|n| n.is_element() && matches!(local(*n), "Dimension" | "Resource" | "Attribute"))
+        .filter_map(|n| {
+            n.descendants()
+                .find(|c| c.is_element() && local(*c) == "Name")
+                .and_then(|c| c.text())
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(
+        fields.contains("Прочитано") && fields.contains("Объект"),
+        "{fields:?}"
+    );
+    let path = root.join("CommonModules/SDKWAЖурнал/Ext/Module.bsl");
+    let (missing, checked) = journal_fields_missing(&dump::parse_bsl(&path), &fields);
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    assert!(checked >= 30, "{checked} field uses");
+    // The webhook and the workspace write through this module, not by hand.
+    for rel in [
+        "HTTPServices/SDKWAВебхук/Ext/Module.bsl",
+        "DataProcessors/SDKWAРабочееМестоЧатов/Forms/Форма/Ext/Form/Module.bsl",
+    ] {
+        let text = dump::text(&root.join(rel));
+        assert!(text.contains("SDKWAЖурнал."), "{rel}");
+        assert!(
+            !text.contains("РегистрыСведений.SDKWAЖурналСообщений"),
+            "{rel}"
+        );
+    }
+    // A field the register lacks is noticed.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("Module.bsl");
+    std::fs::write(
+        &copy,
+        dump::text(&path).replacen("Запись.ИмяФайла", "Запись.ФайлИмя", 1),
+    )
+    .unwrap();
+    let (missing, _) = journal_fields_missing(&dump::parse_bsl(&copy), &fields);
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].ends_with("Запись.ФайлИмя"), "{missing:?}");
 }

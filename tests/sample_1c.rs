@@ -5,10 +5,11 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use common::dump::{self, local, Module};
+use common::form;
 use common::host;
 
 fn sample() -> PathBuf {
@@ -187,103 +188,26 @@ fn form_ids_commands_data_paths_and_handlers_fit_together() {
             "СтраницаГруппы"
         ]
     );
-
-    // The extension's setup wizard.
-    form_fits_together(
-        &sample()
-            .with_file_name("1c-extension")
-            .join("DataProcessors/SDKWAПомощникНастройки/Forms/Форма/Ext"),
-        8,
-    );
 }
 
-/// Ids unique, every command/data path/handler of the form `root/Form.xml`
-/// resolves in it and in `root/Form/Module.bsl`; it has at least `min_commands`
+/// The form at `root` (its `Ext` folder) resolves, with at least `min_commands`
 /// commands (a form read wrong has none).
 fn form_fits_together(root: &Path, min_commands: usize) {
-    let src = dump::text(&root.join("Form.xml"));
-    let doc = roxmltree::Document::parse(&src).unwrap();
-    let handlers = dump::parse_bsl(&root.join("Form/Module.bsl")).definitions();
-    let section = |name: &str| {
-        doc.root_element()
-            .children()
-            .find(|n| n.is_element() && local(*n) == name)
-            .unwrap_or_else(|| panic!("Form.xml has no {name}"))
-    };
-
-    // Item ids are unique across the item tree.
-    let mut ids = BTreeSet::new();
-    for n in section("ChildItems")
-        .descendants()
-        .filter(|n| n.is_element())
-    {
-        if let Some(id) = n.attribute("id") {
-            assert!(ids.insert(id.to_string()), "item id {id} twice");
-        }
-    }
-    let attributes: BTreeSet<String> = section("Attributes")
-        .children()
-        .filter(|n| n.is_element())
-        .map(|n| n.attribute("name").unwrap().to_string())
-        .collect();
-    let commands: BTreeMap<String, String> = section("Commands")
-        .children()
-        .filter(|n| n.is_element())
-        .map(|n| {
-            let action = n
-                .children()
-                .find(|c| c.is_element() && local(*c) == "Action")
-                .and_then(|c| c.text())
-                .unwrap()
-                .to_string();
-            (n.attribute("name").unwrap().to_string(), action)
-        })
-        .collect();
-    assert!(commands.len() >= min_commands, "{commands:?}");
-    for (name, action) in &commands {
-        assert!(
-            handlers.contains_key(&action.to_lowercase()),
-            "command {name}: no procedure {action} in the form module"
-        );
-    }
-    let mut used_commands = BTreeSet::new();
-    for n in doc.descendants().filter(|n| n.is_element()) {
-        match local(n) {
-            "CommandName" => {
-                let c = n.text().unwrap().strip_prefix("Form.Command.").unwrap();
-                assert!(commands.contains_key(c), "button for unknown command {c}");
-                used_commands.insert(c.to_string());
-            }
-            "DataPath" => {
-                let head = n.text().unwrap().split('.').next().unwrap();
-                assert!(
-                    attributes.contains(head),
-                    "data path to unknown attribute {head}"
-                );
-            }
-            "Event" => {
-                let h = n.text().unwrap();
-                assert!(
-                    handlers.contains_key(&h.to_lowercase()),
-                    "event handler {h} is not in the form module"
-                );
-            }
-            _ => {}
-        }
-    }
-    assert_eq!(
-        used_commands.len(),
-        commands.len(),
-        "every command has a button"
+    let report = form::check(root);
+    assert!(report.problems.is_empty(), "{}", report.problems.join("\n"));
+    assert!(
+        report.commands >= min_commands,
+        "{} commands",
+        report.commands
     );
 }
 
-#[test]
-fn every_addin_call_in_the_bsl_exists_in_the_addin_with_fitting_arguments() {
-    let names = addin_names();
+/// Every add-in use in `modules` (on a variable named Компонента or
+/// КлиентSDKWA) checked against the built add-in: (problems, uses checked).
+fn addin_problems(names: &AddinNames, modules: &[Module]) -> (Vec<String>, usize) {
     let mut checked = 0;
     let mut problems = Vec::new();
-    for m in modules() {
+    for m in modules {
         for (line, member, args) in m.member_uses(&["Компонента", "КлиентSDKWA"]) {
             let where_ = format!("{}:{line} {member}", m.path.display());
             let lower = member.to_lowercase();
@@ -303,6 +227,17 @@ fn every_addin_call_in_the_bsl_exists_in_the_addin_with_fitting_arguments() {
                 if !names.props.contains(prop) {
                     problems.push(format!("{where_}: no such add-in property"));
                 }
+            } else if let Some(prop) = lower
+                .strip_prefix("начатьполучение")
+                .filter(|p| names.props.contains(*p))
+            {
+                // НачатьПолучение<Свойство>(Оповещение): only the notification.
+                // (НачатьПолучениеУведомлений is a method and falls through below.)
+                if args != Some(1) {
+                    problems.push(format!(
+                        "{where_}: reading {prop} takes only the notification"
+                    ));
+                }
             } else if let Some(n) = args {
                 match names.methods.get(&lower) {
                     Some(&(req, total)) if n < req || n > total => {
@@ -317,8 +252,57 @@ fn every_addin_call_in_the_bsl_exists_in_the_addin_with_fitting_arguments() {
             checked += 1;
         }
     }
+    (problems, checked)
+}
+
+#[test]
+fn every_addin_call_in_the_bsl_exists_in_the_addin_with_fitting_arguments() {
+    let names = addin_names();
+    let (problems, checked) = addin_problems(&names, &modules());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(checked >= 60, "only {checked} add-in uses found");
+
+    // The check notices a broken copy of the chat workspace: an acknowledgement
+    // with one argument too many, a property that does not exist, a reading
+    // of a property that passes a value.
+    let ext = sample().with_file_name("1c-extension");
+    let workspace =
+        ext.join("DataProcessors/SDKWAРабочееМестоЧатов/Forms/Форма/Ext/Form/Module.bsl");
+    let good = dump::text(&workspace);
+    let broken = good
+        .replacen(
+            "Итог.ИдУведомления);",
+            "Итог.ИдУведомления, Истина);",
+            1,
+        )
+        .replacen(
+            "НачатьУстановкуПодтверждениеВручную(",
+            "НачатьУстановкуПодтверждатьВручную(",
+            1,
+        )
+        .replacen(
+            "НачатьПолучениеПоследняяОшибка(Новый ОписаниеОповещения(\"ПоказатьОшибкуКомпоненты\", ЭтотОбъект))",
+            "НачатьПолучениеПоследняяОшибка(Новый ОписаниеОповещения(\"ПоказатьОшибкуКомпоненты\", ЭтотОбъект), 1)",
+            1,
+        );
+    assert_ne!(broken, good);
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("Module.bsl");
+    std::fs::write(&copy, broken).unwrap();
+    let (found, _) = addin_problems(&names, &[dump::parse_bsl(&copy)]);
+    let found = found.join("\n");
+    assert!(
+        found.contains("НачатьВызовПодтвердитьУведомление: 2 args, expected 1..=1"),
+        "{found}"
+    );
+    assert!(
+        found.contains("НачатьУстановкуПодтверждатьВручную: no such add-in property"),
+        "{found}"
+    );
+    assert!(
+        found.contains("reading последняяошибка takes only the notification"),
+        "{found}"
+    );
 }
 
 /// The methods of the BSL-only library's README, which the processor must keep.

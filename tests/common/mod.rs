@@ -3,6 +3,7 @@
 
 pub mod dump;
 pub mod echo;
+pub mod form;
 pub mod host;
 pub mod order;
 pub mod rng;
