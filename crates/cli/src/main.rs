@@ -79,7 +79,7 @@ fn usage_error(e: clap::Error, args: &[OsString], lang: Lang) -> ExitCode {
     if lang == Lang::Ru {
         eprintln!("sdkwa: неверная командная строка (подробности ниже по-английски; справка: sdkwa --help)");
     }
-    eprint!("{}", redact::scrub_with(&text, &secrets));
+    eprint!("sdkwa: {}", redact::scrub_with(&text, &secrets));
     ExitCode::from(exit::USAGE)
 }
 
