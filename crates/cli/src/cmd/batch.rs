@@ -82,11 +82,12 @@ pub fn run(ctx: &Ctx, file: &Path, concurrency: u32) -> Result<u8> {
     if let Some(e) = write_error {
         return Err(e);
     }
+    if summary.failed == 0 && summary.not_sent == 0 && !stop.is_cancelled() {
+        return Ok(exit::OK);
+    }
+    tell(ctx.lang, items.len(), summary.failed, summary.not_sent);
     if stop.is_cancelled() {
         return Ok(exit::INTERRUPTED);
-    }
-    if summary.failed == 0 && summary.not_sent == 0 {
-        return Ok(exit::OK);
     }
     // Every item failed the same way (a wrong token, the service down): that
     // failure's own code says more than "some items failed".
@@ -96,6 +97,15 @@ pub fn run(ctx: &Ctx, file: &Path, concurrency: u32) -> Result<u8> {
         }
     }
     Ok(exit::PARTIAL)
+}
+
+/// The batch's outcome on stderr: the result lines on stdout say which items and why.
+fn tell(lang: Lang, total: usize, failed: usize, not_sent: usize) {
+    let text = match lang {
+        Lang::En => format!("{failed} of {total} items failed, {not_sent} not sent (the result lines say which and why)"),
+        Lang::Ru => format!("не выполнено элементов: {failed} из {total}, не отправлено: {not_sent} (подробности в строках результатов)"),
+    };
+    eprintln!("sdkwa: {text}");
 }
 
 /// `{"line":N,…}` + the outcome's JSON, the answer cleaned of secrets.
