@@ -164,7 +164,7 @@ pub enum Command {
         /// At most one notification
         #[arg(long, conflicts_with = "follow")]
         once: bool,
-        /// Keep waiting for new notifications until Ctrl-C (then exit 0)
+        /// Keep waiting for new notifications until Ctrl-C or SIGTERM (then exit 0)
         #[arg(long)]
         follow: bool,
         /// Leave the notification in the queue (shows the oldest one; implies --once)

@@ -1,5 +1,6 @@
-//! Ctrl-C for the long commands (`receive`, `batch`): the first one asks the
-//! command to stop at a safe point, a second one ends the process at once.
+//! Ctrl-C (and SIGTERM: systemd, `docker stop`) for the long commands
+//! (`receive`, `batch`): the first one asks the command to stop at a safe
+//! point, a second one ends the process at once.
 //! The other commands keep the default behaviour (Ctrl-C ends them).
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -13,8 +13,12 @@ use common::*;
 use sdkwa_sandbox::pace::PaceConfig;
 
 fn sigint(child: &Child) {
+    signal(child, "-INT");
+}
+
+fn signal(child: &Child, which: &str) {
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([which, &child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());
@@ -98,6 +102,16 @@ fn ctrl_c_in_the_middle_of_a_stream_loses_nothing() {
 
 #[test]
 fn ctrl_c_while_waiting_stops_at_once_and_later_messages_stay_queued() {
+    stop_while_waiting("-INT");
+}
+
+/// SIGTERM (systemd, `docker stop`) stops it the same way.
+#[test]
+fn sigterm_stops_it_like_ctrl_c() {
+    stop_while_waiting("-TERM");
+}
+
+fn stop_while_waiting(which: &str) {
     let sb = sandbox();
     let (mut child, mut out) = follow(&sb);
     sb.incoming_text(ID, "79001234567@c.us", "first").unwrap();
@@ -107,7 +121,7 @@ fn ctrl_c_while_waiting_stops_at_once_and_later_messages_stay_queued() {
     // Now it waits on an empty queue (a long poll in flight).
     std::thread::sleep(Duration::from_millis(300));
     let t = Instant::now();
-    sigint(&child);
+    signal(&child, which);
     let status = child.wait().unwrap();
     let took = t.elapsed();
     assert_eq!(status.code(), Some(0));
