@@ -1,6 +1,7 @@
 //! `receive --follow` and Ctrl-C (SIGINT): it stops with exit 0, and no
 //! notification is lost: each one printed was deleted, each one not printed
 //! is still in the sandbox's queue.
+#![cfg(unix)]
 
 mod common;
 
@@ -10,18 +11,16 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
 use sdkwa_sandbox::pace::PaceConfig;
 
 fn sigint(child: &Child) {
-    signal(child, "-INT");
+    signal(child, Signal::SIGINT);
 }
 
-fn signal(child: &Child, which: &str) {
-    let status = std::process::Command::new("kill")
-        .args([which, &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
+fn signal(child: &Child, which: Signal) {
+    kill(Pid::from_raw(child.id() as i32), which).expect("the signal is sent");
 }
 
 /// Starts `sdkwa receive --follow` and returns it with a reader of its stdout.
@@ -102,16 +101,16 @@ fn ctrl_c_in_the_middle_of_a_stream_loses_nothing() {
 
 #[test]
 fn ctrl_c_while_waiting_stops_at_once_and_later_messages_stay_queued() {
-    stop_while_waiting("-INT");
+    stop_while_waiting(Signal::SIGINT);
 }
 
 /// SIGTERM (systemd, `docker stop`) stops it the same way.
 #[test]
 fn sigterm_stops_it_like_ctrl_c() {
-    stop_while_waiting("-TERM");
+    stop_while_waiting(Signal::SIGTERM);
 }
 
-fn stop_while_waiting(which: &str) {
+fn stop_while_waiting(which: Signal) {
     let sb = sandbox();
     let (mut child, mut out) = follow(&sb);
     sb.incoming_text(ID, "79001234567@c.us", "first").unwrap();
