@@ -132,7 +132,7 @@ check_so "$linux32"
 check_exe() {
   local exe=$1 table
   table=$(x86_64-w64-mingw32-objdump -p "$exe")
-  grep -q "pe-x86-64" <<<"$(x86_64-w64-mingw32-objdump -f "$exe")" || { echo "$exe: not a PE x86-64 executable"; exit 1; }
+  grep -qE "file format pei?-x86-64" <<<"$(x86_64-w64-mingw32-objdump -f "$exe")" || { echo "$exe: not a PE x86-64 executable"; exit 1; }
   if grep -iE "DLL Name: (libgcc|libwinpthread|libstdc)" <<<"$table"; then
     echo "$exe: imports a mingw runtime DLL that Windows does not have"; exit 1
   fi

@@ -480,6 +480,23 @@ fn the_command_line_archives_hold_working_binaries() {
         .output()
         .expect("wine runs");
     state(out, "windows (wine)");
+    // Built like the libraries: no build machine paths inside either.
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    for bin in [&linux, &exe] {
+        let data = std::fs::read(bin).unwrap();
+        for n in [
+            format!("{home}/"),
+            format!("{}/", root().display()),
+            "/usr/src/rustc-".to_string(),
+        ] {
+            assert_eq!(
+                count(&data, n.as_bytes(), |_| true),
+                0,
+                "{} holds {n}",
+                bin.display()
+            );
+        }
+    }
     println!(
         "sdkwa (linux-x64) {} bytes, newest glibc symbol GLIBC_{glibc:?}; sdkwa.exe {} bytes, PE x86-64, ran under wine",
         std::fs::metadata(&linux).unwrap().len(),
