@@ -136,3 +136,56 @@ fn stop_while_waiting(which: Signal) {
         "a message after the stop waits for the next run"
     );
 }
+
+/// Ctrl-C stops a batch: exit 130, a result line for every item (those not
+/// started say `notSent`), and the journal holds exactly the items reported ok.
+#[test]
+fn ctrl_c_stops_a_batch_and_reports_every_item() {
+    let sb = sandbox();
+    sb.set_pace(PaceConfig {
+        latency_ms: 20,
+        ..PaceConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..100)
+        .map(|i| serde_json::json!({"method": "sendMessage", "params": {"chatId": "79001234567", "message": format!("b-{i}")}}).to_string())
+        .collect();
+    let f = file(dir.path(), "m.jsonl", lines.join("\n").as_bytes());
+    let mut c = good(&sb);
+    c.args(["batch", &f, "--concurrency", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    sigint(&child);
+    let mut results = vec![first.trim().to_string()];
+    results.extend(out.lines().map(Result::unwrap));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(results.len(), 100, "a line for every item");
+    let parsed: Vec<serde_json::Value> = results
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ok = parsed.iter().filter(|r| r["ok"] == true).count();
+    let not_sent = parsed.iter().filter(|r| r["notSent"] == true).count();
+    assert!(
+        ok >= 1 && not_sent > 50,
+        "stopped early: {ok} ok, {not_sent} not sent"
+    );
+    assert_eq!(
+        ok + not_sent,
+        100,
+        "nothing of unknown outcome at concurrency 1 with a short latency"
+    );
+    assert_eq!(
+        sb.messages(ID).len(),
+        ok,
+        "the journal holds exactly the items reported sent"
+    );
+    for (i, r) in parsed.iter().enumerate() {
+        assert_eq!(r["line"], i + 1);
+    }
+}
