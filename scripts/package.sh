@@ -3,7 +3,8 @@
 # Linux x64 and Linux x86 (against glibc 2.17, with cargo-zigbuild), checks
 # each library's exports, imports and glibc symbol versions, and packs
 # target/package/SDKWA.zip (MANIFEST.XML + the four libraries) for a 1C
-# common template. Installs what it needs: mingw-w64, Debian's Rust 1.96 with
+# common template. The `sdkwa` command line is built the same way for Linux
+# x64 and Windows x64 and packed as target/package/sdkwa-cli-VERSION-*. Installs what it needs: mingw-w64, Debian's Rust 1.96 with
 # its std sources (every target's std is built from source by the compiler
 # of the same version, so no prebuilt target is downloaded), cargo-zigbuild
 # (crates.io) and zig (PyPI `ziglang`). Usage: scripts/package.sh
@@ -63,6 +64,10 @@ for t in x86_64 i686; do
     cargo zigbuild --release --lib -Zbuild-std=std,panic_unwind --target "$t-unknown-linux-gnu.2.17" --target-dir target/cross
 done
 linux64=target/cross/x86_64-unknown-linux-gnu/release/libsdkwa1c.so
+step "sdkwa command line, Linux x64 (glibc 2.17, release)"
+env "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS=$remap" \
+  cargo zigbuild --release -p sdkwa-cli --bin sdkwa -Zbuild-std=std,panic_unwind --target x86_64-unknown-linux-gnu.2.17 --target-dir target/cross
+cli_linux64=target/cross/x86_64-unknown-linux-gnu/release/sdkwa
 linux32=target/cross/i686-unknown-linux-gnu/release/libsdkwa1c.so
 
 export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
@@ -86,6 +91,10 @@ for t in x86_64-win7-windows-gnu i686-win7-windows-gnu; do
     -Zbuild-std-features=optimize_for_size --target "$t" --target-dir target/cross
 done
 win64=target/cross/x86_64-win7-windows-gnu/release/sdkwa1c.dll
+step "sdkwa command line, Windows x64 (cross)"
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release -p sdkwa-cli --bin sdkwa -Zbuild-std=std,panic_abort \
+  -Zbuild-std-features=optimize_for_size --target x86_64-win7-windows-gnu --target-dir target/cross
+cli_win64=target/cross/x86_64-win7-windows-gnu/release/sdkwa.exe
 win32=target/cross/i686-win7-windows-gnu/release/sdkwa1c.dll
 
 step "exports and imports"
@@ -120,6 +129,26 @@ check_so() {
 }
 check_so "$linux64"
 check_so "$linux32"
+check_exe() {
+  local exe=$1 table
+  table=$(x86_64-w64-mingw32-objdump -p "$exe")
+  grep -qE "file format pei?-x86-64" <<<"$(x86_64-w64-mingw32-objdump -f "$exe")" || { echo "$exe: not a PE x86-64 executable"; exit 1; }
+  if grep -iE "DLL Name: (libgcc|libwinpthread|libstdc)" <<<"$table"; then
+    echo "$exe: imports a mingw runtime DLL that Windows does not have"; exit 1
+  fi
+  echo "$exe: PE x86-64; imports: $(echo "$table" | sed -n 's/.*DLL Name: //p' | sort -fu | tr '\n' ' ')"
+}
+check_cli() {
+  local bin=$1 newest
+  "$bin" --version | grep -qx "sdkwa $version" || { echo "$bin --version does not say sdkwa $version"; exit 1; }
+  newest=$(objdump -T "$bin" | grep -oE 'GLIBC_[0-9]+(\.[0-9]+)+' | sed 's/GLIBC_//' | sort -uV | tail -1)
+  if [ "$(printf '%s\n2.17\n' "$newest" | sort -V | tail -1)" != 2.17 ]; then
+    echo "$bin needs GLIBC_$newest (more than 2.17)"; exit 1
+  fi
+  echo "$bin: runs; newest glibc symbol GLIBC_$newest"
+}
+check_exe "$cli_win64"
+check_cli "$cli_linux64"
 
 step "hosts for the load tests"
 inc=$(cargo metadata --format-version 1 | python3 -c "import json,sys,os; print([os.path.dirname(p['manifest_path']) for p in json.load(sys.stdin)['packages'] if p['name']=='addin1c-test'][0])")/include
@@ -152,6 +181,22 @@ for f in MANIFEST.XML sdkwa1c_x64.dll sdkwa1c_x86.dll libsdkwa1c_x64.so libsdkwa
   [ "$size" -le $((4 * 1024 * 1024)) ] || { echo "$f is over 4 MB"; exit 1; }
 done
 printf '%-22s %10s\n' "SDKWA-$version.zip" "$(stat -c %s target/package/SDKWA.zip)"
+
+step "sdkwa command line archives"
+cli=target/package/sdkwa-cli
+rm -rf "$cli" && mkdir -p "$cli/linux-x64" "$cli/windows-x64"
+cp "$cli_linux64" "$cli/linux-x64/sdkwa"
+cp "$cli_win64" "$cli/windows-x64/sdkwa.exe"
+tar -C "$cli/linux-x64" --owner=0 --group=0 -czf "target/package/sdkwa-cli-$version-linux-x64.tar.gz" sdkwa
+rm -f "target/package/sdkwa-cli-$version-windows-x64.zip"
+python3 - "target/package/sdkwa-cli-$version-windows-x64.zip" "$cli/windows-x64/sdkwa.exe" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    z.write(sys.argv[2], "sdkwa.exe")
+PY
+for f in "sdkwa-cli-$version-linux-x64.tar.gz" "sdkwa-cli-$version-windows-x64.zip"; do
+  printf '%-36s %10s\n' "$f" "$(stat -c %s "target/package/$f")"
+done
 echo "packed: target/package/SDKWA.zip (version $version)"
 # This run's sizes table (target/package/SIZES.md): `python3 scripts/sizes-table.py
 # target/package docs/building.md` puts it into the build guide; the package test

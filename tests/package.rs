@@ -390,3 +390,116 @@ fn the_published_sizes_are_the_packaging_outputs() {
     }
     assert_eq!(checked, 5, "four libraries and the zip");
 }
+
+/// The `sdkwa` command line archives: the Linux binary runs (its version,
+/// then `state` against the sandbox) and needs at most glibc 2.17; the
+/// Windows one is a PE x86-64 executable that does the same under wine.
+#[test]
+#[ignore = "needs target/package/sdkwa-cli-*: run scripts/package.sh first (scripts/test-all.sh does both)"]
+fn the_command_line_archives_hold_working_binaries() {
+    let version = env!("CARGO_PKG_VERSION");
+    let pkg = root().join("target/package");
+    let dir = tempfile::tempdir().unwrap();
+    let tgz = pkg.join(format!("sdkwa-cli-{version}-linux-x64.tar.gz"));
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(&tgz)
+        .arg("-C")
+        .arg(dir.path())
+        .status()
+        .expect("tar runs");
+    assert!(status.success(), "{} unpacks", tgz.display());
+    let zip_path = pkg.join(format!("sdkwa-cli-{version}-windows-x64.zip"));
+    let file = std::fs::File::open(&zip_path)
+        .unwrap_or_else(|e| panic!("{}: {e}: run scripts/package.sh", zip_path.display()));
+    zip::ZipArchive::new(file)
+        .unwrap()
+        .extract(dir.path())
+        .unwrap();
+    let linux = dir.path().join("sdkwa");
+    let exe = dir.path().join("sdkwa.exe");
+
+    let sb = common::sandbox();
+    let state = |out: std::process::Output, what: &str| {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("\"authorized\""),
+            "{what} state: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!stdout.contains(DEFAULT_TOKEN));
+    };
+    let out = Command::new(&linux)
+        .arg("--version")
+        .output()
+        .expect("sdkwa runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("sdkwa {version}")
+    );
+    let glibc = newest_glibc(&linux);
+    assert!(
+        glibc <= vec![2, 17],
+        "sdkwa needs GLIBC_{glibc:?}: it would not run on glibc 2.17 systems"
+    );
+    let out = Command::new(&linux)
+        .arg("state")
+        .env("SDKWA_API_URL", sb.url())
+        .env("SDKWA_ID_INSTANCE", DEFAULT_ID)
+        .env("SDKWA_API_TOKEN", DEFAULT_TOKEN)
+        .output()
+        .unwrap();
+    state(out, "linux");
+
+    // PE: "MZ", the PE header's offset at 0x3c, "PE\0\0", machine 0x8664 (x86-64).
+    let bytes = std::fs::read(&exe).unwrap();
+    assert_eq!(&bytes[..2], b"MZ", "sdkwa.exe is a PE file");
+    let pe = u32::from_le_bytes(bytes[0x3c..0x40].try_into().unwrap()) as usize;
+    assert_eq!(&bytes[pe..pe + 4], b"PE\0\0");
+    assert_eq!(
+        u16::from_le_bytes([bytes[pe + 4], bytes[pe + 5]]),
+        0x8664,
+        "x86-64"
+    );
+    let out = wine(&exe, &["--version".to_string()]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("sdkwa {version}"),
+        "under wine: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new("wine")
+        .arg(&exe)
+        .arg("state")
+        .env("WINEPREFIX", root().join("target/wine"))
+        .env("WINEDEBUG", "-all")
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+        .env("SDKWA_API_URL", sb.url())
+        .env("SDKWA_ID_INSTANCE", DEFAULT_ID)
+        .env("SDKWA_API_TOKEN", DEFAULT_TOKEN)
+        .output()
+        .expect("wine runs");
+    state(out, "windows (wine)");
+    // Built like the libraries: no build machine paths inside either.
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    for bin in [&linux, &exe] {
+        let data = std::fs::read(bin).unwrap();
+        for n in [
+            format!("{home}/"),
+            format!("{}/", root().display()),
+            "/usr/src/rustc-".to_string(),
+        ] {
+            assert_eq!(
+                count(&data, n.as_bytes(), |_| true),
+                0,
+                "{} holds {n}",
+                bin.display()
+            );
+        }
+    }
+    println!(
+        "sdkwa (linux-x64) {} bytes, newest glibc symbol GLIBC_{glibc:?}; sdkwa.exe {} bytes, PE x86-64, ran under wine",
+        std::fs::metadata(&linux).unwrap().len(),
+        bytes.len()
+    );
+}

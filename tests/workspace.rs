@@ -59,7 +59,13 @@ fn the_workspace_has_the_product_and_its_tools() {
                 .unwrap()
         })
         .collect();
-    for name in ["sdkwa1c", "sdkwa-sandbox", "sdkwa1c-host", "sdkwa-demo"] {
+    for name in [
+        "sdkwa1c",
+        "sdkwa-sandbox",
+        "sdkwa1c-host",
+        "sdkwa-demo",
+        "sdkwa-cli",
+    ] {
         assert!(members.contains(name), "{name} missing from {members:?}");
     }
     // The tool packages live under crates/, so the top level keeps the product's shape.
