@@ -16,7 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 python3 -c "import sdkwa" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check sdkwa-whatsapp-api-client
 # The benchmark loads the release add-in library; `cargo bench` builds only the rlib.
-cargo build --release --lib
+cargo build --release -p sdkwa1c --lib
 cargo bench --bench overhead
 # Bulk sending: the sandbox runs as its own process on core 1 (the bench
 # starts it with taskset), the client on core 0; 1000 sends at 50 ms latency.

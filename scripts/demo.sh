@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 echo "==> building the add-in (release)"
 # A separate target dir: the add-in is built without the sandbox feature and
 # must not be overwritten by the demo's own build.
-cargo build --release --lib --target-dir target/addin-build
+cargo build --release -p sdkwa1c --lib --target-dir target/addin-build
 case "$(uname -s)" in
   Linux) lib=target/addin-build/release/libsdkwa1c.so ;;
   Darwin) lib=target/addin-build/release/libsdkwa1c.dylib ;;

@@ -61,13 +61,9 @@ for t in x86_64 i686; do
   step "Linux $t (glibc 2.17, release)"
   T=$(echo "${t}_unknown_linux_gnu" | tr a-z A-Z)
   env "CARGO_TARGET_${T}_RUSTFLAGS=$remap" \
-    cargo zigbuild --release --lib -Zbuild-std=std,panic_unwind --target "$t-unknown-linux-gnu.2.17" --target-dir target/cross
+    cargo zigbuild --release -p sdkwa1c --lib -Zbuild-std=std,panic_unwind --target "$t-unknown-linux-gnu.2.17" --target-dir target/cross
 done
 linux64=target/cross/x86_64-unknown-linux-gnu/release/libsdkwa1c.so
-step "sdkwa command line, Linux x64 (glibc 2.17, release)"
-env "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS=$remap" \
-  cargo zigbuild --release -p sdkwa-cli --bin sdkwa -Zbuild-std=std,panic_unwind --target x86_64-unknown-linux-gnu.2.17 --target-dir target/cross
-cli_linux64=target/cross/x86_64-unknown-linux-gnu/release/sdkwa
 linux32=target/cross/i686-unknown-linux-gnu/release/libsdkwa1c.so
 
 export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
@@ -87,14 +83,10 @@ export CARGO_TARGET_X86_64_WIN7_WINDOWS_GNU_RUSTFLAGS="-Zlocation-detail=none $r
 for t in x86_64-win7-windows-gnu i686-win7-windows-gnu; do
   step "Windows $t (cross)"
   # opt-level z and a size-optimized std: the DLLs are network-bound; size matters more than speed here.
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --lib -Zbuild-std=std,panic_abort \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release -p sdkwa1c --lib -Zbuild-std=std,panic_abort \
     -Zbuild-std-features=optimize_for_size --target "$t" --target-dir target/cross
 done
 win64=target/cross/x86_64-win7-windows-gnu/release/sdkwa1c.dll
-step "sdkwa command line, Windows x64 (cross)"
-CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release -p sdkwa-cli --bin sdkwa -Zbuild-std=std,panic_abort \
-  -Zbuild-std-features=optimize_for_size --target x86_64-win7-windows-gnu --target-dir target/cross
-cli_win64=target/cross/x86_64-win7-windows-gnu/release/sdkwa.exe
 win32=target/cross/i686-win7-windows-gnu/release/sdkwa1c.dll
 
 step "exports and imports"
@@ -147,8 +139,6 @@ check_cli() {
   fi
   echo "$bin: runs; newest glibc symbol GLIBC_$newest"
 }
-check_exe "$cli_win64"
-check_cli "$cli_linux64"
 
 step "hosts for the load tests"
 inc=$(cargo metadata --format-version 1 | python3 -c "import json,sys,os; print([os.path.dirname(p['manifest_path']) for p in json.load(sys.stdin)['packages'] if p['name']=='addin1c-test'][0])")/include
@@ -182,6 +172,19 @@ for f in MANIFEST.XML sdkwa1c_x64.dll sdkwa1c_x86.dll libsdkwa1c_x64.so libsdkwa
 done
 printf '%-22s %10s\n' "SDKWA-$version.zip" "$(stat -c %s target/package/SDKWA.zip)"
 
+# The command line is built after the add-in's libraries are packed: its build
+# also compiles sdkwa1c as a dependency (in the same target directory), and the
+# shipped libraries must be the ones built for the product alone.
+step "sdkwa command line, Linux x64 (glibc 2.17, release)"
+env "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS=$remap" \
+  cargo zigbuild --release -p sdkwa-cli --bin sdkwa -Zbuild-std=std,panic_unwind --target x86_64-unknown-linux-gnu.2.17 --target-dir target/cross
+cli_linux64=target/cross/x86_64-unknown-linux-gnu/release/sdkwa
+step "sdkwa command line, Windows x64 (cross)"
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release -p sdkwa-cli --bin sdkwa -Zbuild-std=std,panic_abort \
+  -Zbuild-std-features=optimize_for_size --target x86_64-win7-windows-gnu --target-dir target/cross
+cli_win64=target/cross/x86_64-win7-windows-gnu/release/sdkwa.exe
+check_exe "$cli_win64"
+check_cli "$cli_linux64"
 step "sdkwa command line archives"
 cli=target/package/sdkwa-cli
 rm -rf "$cli" && mkdir -p "$cli/linux-x64" "$cli/windows-x64"

@@ -42,7 +42,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test --workspace"
 # The tests load the add-in library itself (libloading, the host emulator,
 # addin1c-test); `cargo test` builds only the rlib, so build the cdylib first.
-cargo build --lib
+cargo build -p sdkwa1c --lib
 cargo test --workspace 2>&1 | tee target/test-output.txt
 summary=$(grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')
 

@@ -5,6 +5,7 @@
 //! polling and in the background), history and error handling.
 //!
 //! `sdkwa-demo [path/to/libsdkwa1c.so]` (default: the library next to this program).
+#![forbid(unsafe_code)]
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

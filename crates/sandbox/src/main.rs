@@ -5,6 +5,7 @@
 //!               [--authorized] [--no-echo] [--tls] [--wait-seconds 5]
 //!               [--latency-ms 50] [--jitter-ms 10] [--rate-limit 100] [--retry-after 1]
 //! ```
+#![forbid(unsafe_code)]
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
