@@ -1,109 +1,84 @@
-//! How much the library costs over the network round trip, measured as
-//! ratios within one run against one sandbox on 127.0.0.1 (the machine is
-//! noisy; absolute times alone prove nothing). Run with `scripts/bench.sh`.
+//! What the library costs per call, against the client a Rust user would
+//! write (bare reqwest) and the raw HTTP floor. `sdkwa-sandbox` runs as its
+//! own process pinned to core 1; `scripts/bench.sh` pins this client to core
+//! 0. The variants are interleaved in batches of calls within every
+//! round, so each meets the same server state and the same background noise
+//! (the machine is shared); ratios are taken within a round, then the median
+//! over rounds. Besides wall-clock, the client's own CPU per call (user +
+//! system of the client process, every thread; the Python process's own).
 //! Writes `target/bench/report.md` and `target/bench/overhead.png`.
+//!
+//! Environment: `OVERHEAD_ROUNDS` (default 5), `OVERHEAD_CALLS` per variant
+//! and round (default 2000), `OVERHEAD_BATCH` calls per timed batch
+//! (default 200), `SANDBOX_CPU` (default 1); `OVERHEAD_ONLY=<row>`
+//! makes `OVERHEAD_CALLS` calls of that row alone (0 raw … 4 add-in) and
+//! stops, for a profiler.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::ffi::CString;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use sdkwa1c::api::SendMessage;
+use sdkwa1c::{Client, Config};
 use sdkwa1c_host::{Host1C, Value1C};
-use sdkwa_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig, DEFAULT_ID, DEFAULT_TOKEN};
+use sdkwa_sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
+use support::chart::{self, Bar};
+use support::clients::{BareReqwest, Python, Raw, CHAT, TEXT};
+use support::cpu::process_cpu;
+use support::sandbox::{env_or, own_cpus, SandboxProcess};
 
-#[path = "../tests/common/counting_alloc.rs"]
-mod counting_alloc;
+/// Index of the raw floor and of bare reqwest in the rows.
+const FLOOR: usize = 0;
+const REFERENCE: usize = 1;
+/// Index of the add-in.
+const ADDIN: usize = 4;
+const NAMES: [&str; 6] = [
+    "raw HTTP (floor)",
+    "bare reqwest",
+    "Rust core",
+    "C ABI",
+    "1C add-in",
+    "Python client",
+];
 
-const CALLS: usize = 2000;
-const ROUNDS: usize = 3;
-const BODY: &str = r#"{"chatId":"79001234567@c.us","message":"benchmark"}"#;
-
-/// The floor: a hand-written keep-alive HTTP/1.1 client doing the same request.
-struct Raw {
-    stream: BufReader<TcpStream>,
-    request: Vec<u8>,
-}
-
-impl Raw {
-    fn new(sb: &Sandbox) -> Raw {
-        let addr = sb.addr();
-        let stream = TcpStream::connect(addr).unwrap();
-        stream.set_nodelay(true).unwrap();
-        let request = format!(
-            "POST /whatsapp/{DEFAULT_ID}/sendMessage HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {DEFAULT_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{BODY}",
-            BODY.len()
-        );
-        Raw {
-            stream: BufReader::new(stream),
-            request: request.into_bytes(),
-        }
-    }
-
-    fn send(&mut self) -> usize {
-        self.stream.get_mut().write_all(&self.request).unwrap();
-        let mut len = 0;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            self.stream.read_line(&mut line).unwrap();
-            if line == "\r\n" {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                len = v.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0; len];
-        self.stream.read_exact(&mut body).unwrap();
-        assert!(body.starts_with(b"{\"idMessage\""));
-        len
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
 }
 
-/// Per-call microseconds of one batch of 50 calls of `f`.
-fn time_batch(f: &mut impl FnMut()) -> f64 {
-    let t = Instant::now();
-    for _ in 0..50 {
-        f();
-    }
-    t.elapsed().as_secs_f64() * 1e6 / 50.0
+fn range(v: &[f64]) -> (f64, f64) {
+    let min = v.iter().cloned().fold(f64::INFINITY, f64::min);
+    let max = v.iter().cloned().fold(0.0, f64::max);
+    (min, max)
 }
 
-fn python_per_call(sb: &Sandbox) -> Option<f64> {
-    let script = format!(
-        "import time\nfrom sdkwa import SDKWA\napi=SDKWA(id_instance='{DEFAULT_ID}', api_token_instance='{DEFAULT_TOKEN}', api_host='{}')\n\
-         for _ in range(50): api.send_message('79001234567@c.us','benchmark')\n\
-         n={CALLS}\nt=time.perf_counter()\nfor _ in range(n): api.send_message('79001234567@c.us','benchmark')\nprint((time.perf_counter()-t)/n*1e6)\n",
-        sb.url()
-    );
-    let out = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
-        .args(["-c", &script])
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+/// (wall-clock µs, client CPU µs) per call of `batch` calls of `f`.
+fn time_batch(f: &mut dyn FnMut(), batch: usize) -> (f64, f64) {
+    let (t, c) = (Instant::now(), process_cpu());
+    for _ in 0..batch {
+        f();
+    }
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / batch as f64;
+    (per(t.elapsed()), per(process_cpu() - c))
 }
 
 fn main() {
-    // One server thread: on 2 cores the client gets the other one (docs/architecture.md: how it was measured).
-    let sb = Sandbox::start(SandboxConfig {
-        authorized: true,
-        echo: false,
-        receive_wait: Duration::from_secs(1),
-        threads: 1,
-        ..SandboxConfig::default()
-    })
-    .unwrap();
-    let client = common::client(&sb);
+    let rounds = env_or("OVERHEAD_ROUNDS", 5) as usize;
+    let calls = env_or("OVERHEAD_CALLS", 2000) as usize;
+    // Calls per timed batch. Not too few: the add-in is a second copy of
+    // reqwest, hyper and tokio in this process (1C has only that one), and
+    // every switch between variants leaves the other copy's code cold.
+    let batch = env_or("OVERHEAD_BATCH", 200) as usize;
+    let sb = SandboxProcess::start(&["--wait-seconds", "1"]);
+    let url = sb.url();
+    let mut cfg = Config::new(DEFAULT_ID, DEFAULT_TOKEN);
+    cfg.api_url = url.clone();
+    let client = Client::new(cfg).unwrap();
     // Sends queue notifications: switch that off so the queue stays empty.
     client
         .call(
@@ -112,21 +87,18 @@ fn main() {
         )
         .unwrap();
 
-    // The C ABI, in-process: the same exported functions a C host calls.
-    let cfg = CString::new(format!(
-        r#"{{"idInstance":"{DEFAULT_ID}","apiToken":"{DEFAULT_TOKEN}","apiUrl":"{}"}}"#,
-        sb.url()
+    // The C ABI: the same exported functions a C host calls.
+    let ccfg = CString::new(format!(
+        r#"{{"idInstance":"{DEFAULT_ID}","apiToken":"{DEFAULT_TOKEN}","apiUrl":"{url}"}}"#
     ))
     .unwrap();
     // SAFETY: a valid configuration string; freed at the end.
-    let cclient = unsafe { sdkwa1c::ffi::sdkwa_client_new(cfg.as_ptr()) };
+    let cclient = unsafe { sdkwa1c::ffi::sdkwa_client_new(ccfg.as_ptr()) };
     assert!(!cclient.is_null());
-    let (chat, text) = (
-        CString::new("79001234567").unwrap(),
-        CString::new("benchmark").unwrap(),
-    );
+    let (chat, text) = (CString::new(CHAT).unwrap(), CString::new(TEXT).unwrap());
 
-    // The add-in, loaded with dlopen and called through its vtables like 1C does.
+    // The add-in: the release library loaded with dlopen by the Rust 1C host
+    // and called through its vtables, as 1C does.
     let lib = common::cdylib_path();
     let t_load = Instant::now();
     let host = Host1C::load(&lib).unwrap();
@@ -134,33 +106,22 @@ fn main() {
     for (k, v) in [
         ("IdInstance", DEFAULT_ID.to_string()),
         ("ApiToken", DEFAULT_TOKEN.to_string()),
-        ("ApiUrl", sb.url()),
+        ("ApiUrl", url.clone()),
     ] {
         addin.set(k, &Value1C::Str(v)).unwrap();
     }
     addin.call("ПолучитьСостояниеИнстанса", &[]).unwrap();
     let load_ms = t_load.elapsed().as_secs_f64() * 1e3;
-    let args = [
-        Value1C::Num(79001234567.0),
-        Value1C::Str("benchmark".into()),
-    ];
+    let args = [Value1C::Str(CHAT.into()), Value1C::Str(TEXT.into())];
 
-    let mut raw = Raw::new(&sb);
-    let mut rows: Vec<(&str, Vec<f64>)> = vec![
-        ("raw HTTP (floor)", vec![]),
-        ("Rust core", vec![]),
-        ("C ABI", vec![]),
-        ("1C add-in", vec![]),
-    ];
-    let mut ratios: Vec<Vec<f64>> = vec![vec![]; 4];
-    let mut paths: Vec<Box<dyn FnMut() + '_>> = vec![
+    let mut raw = Raw::new(sb.port, DEFAULT_ID, DEFAULT_TOKEN);
+    let bare = BareReqwest::new(&url, DEFAULT_ID, DEFAULT_TOKEN);
+    let mut python = Python::start(&url, DEFAULT_ID, DEFAULT_TOKEN, 200);
+    let mut rust: Vec<Box<dyn FnMut() + '_>> = vec![
+        Box::new(|| raw.send()),
+        Box::new(|| bare.send()),
         Box::new(|| {
-            raw.send();
-        }),
-        Box::new(|| {
-            client
-                .send_message(&SendMessage::new("79001234567", "benchmark"))
-                .unwrap();
+            client.send_message(&SendMessage::new(CHAT, TEXT)).unwrap();
         }),
         Box::new(|| {
             let mut out = std::ptr::null_mut();
@@ -182,44 +143,183 @@ fn main() {
             addin.call("ОтправитьТекст", &args).unwrap();
         }),
     ];
-    for round in 0..ROUNDS {
-        // Batches of the four paths alternate (in a rotating order), so every
-        // path meets the same sandbox state and the same background noise.
-        let mut batches: Vec<Vec<f64>> = vec![vec![]; 4];
-        for b in 0..CALLS / 50 {
-            for k in 0..4 {
-                let i = (k + b + round) % 4;
-                batches[i].push(time_batch(&mut paths[i]));
-            }
+    let n = NAMES.len() - usize::from(python.is_none());
+    // For a profiler (`valgrind --tool=callgrind`): one Rust variant alone.
+    if let Ok(only) = std::env::var("OVERHEAD_ONLY") {
+        let i: usize = only.parse().expect("OVERHEAD_ONLY: a row index 0..=4");
+        for _ in 0..calls {
+            rust[i]();
         }
-        let r: Vec<f64> = batches.into_iter().map(median).collect();
-        for i in 0..4 {
-            rows[i].1.push(r[i]);
-            ratios[i].push(r[i] / r[0]);
+        return;
+    }
+    // Warm-up: connections, caches, the allocator.
+    for f in rust.iter_mut() {
+        for _ in 0..4 {
+            time_batch(f.as_mut(), batch);
         }
     }
-    drop(paths);
-    let med: Vec<f64> = rows.iter().map(|r| median(r.1.clone())).collect();
-    let rat: Vec<f64> = ratios.iter().map(|r| median(r.clone())).collect();
-    let python = python_per_call(&sb);
+    // Per round and variant: the median batch (wall, cpu).
+    let mut wall: Vec<Vec<f64>> = vec![vec![]; n];
+    let mut cpu: Vec<Vec<f64>> = vec![vec![]; n];
+    let mut server: Vec<Vec<f64>> = vec![vec![]; n];
+    let t_all = Instant::now();
+    for round in 0..rounds {
+        let mut w: Vec<Vec<f64>> = vec![vec![]; n];
+        let mut c: Vec<Vec<f64>> = vec![vec![]; n];
+        let mut srv: Vec<Vec<f64>> = vec![vec![]; n];
+        for b in 0..calls / batch {
+            // A rotating order: no variant always follows the same one.
+            for k in 0..n {
+                let i = (k + b + round) % n;
+                let s0 = sb.cpu();
+                let (dw, dc) = if i < rust.len() {
+                    time_batch(rust[i].as_mut(), batch)
+                } else {
+                    python.as_mut().unwrap().batch(batch)
+                };
+                srv[i].push((sb.cpu() - s0).as_secs_f64() * 1e6 / batch as f64);
+                w[i].push(dw);
+                c[i].push(dc);
+            }
+        }
+        for i in 0..n {
+            wall[i].push(median(&w[i]));
+            cpu[i].push(median(&c[i]));
+            server[i].push(median(&srv[i]));
+        }
+    }
+    let took = t_all.elapsed().as_secs_f64();
+    drop(rust);
+    drop(python);
 
-    // A 10 MB answer: time and peak memory over the payload.
-    const SIZE: usize = 10 * 1024 * 1024;
-    sb.add_fault(Fault {
-        kind: FaultKind::Oversized { bytes: SIZE },
-        count: 1,
-        method: Some("getChatHistory".into()),
+    let ratios = |v: &[Vec<f64>], i: usize| -> Vec<f64> {
+        v[i].iter().zip(&v[REFERENCE]).map(|(a, b)| a / b).collect()
+    };
+    let mut bars = Vec::new();
+    let mut md = format!(
+        "# sdkwa1c per-call cost — sendMessage, {rounds} rounds × {calls} calls per variant\n\n\
+         `sdkwa-sandbox` in its own process ({}), this client on cores {}; variants interleaved in \
+         batches of {batch} within each round; medians over rounds; ratios to bare reqwest taken \
+         within each round. Client CPU = user + system time of the client process (all its \
+         threads; for Python its own process); server CPU = the sandbox process's, from \
+         /proc/<pid>/task/*/schedstat. {:.0} s in all.\n\n\
+         | client | wall-clock per call (median; rounds min–max) | × bare reqwest | client CPU per call | CPU × bare reqwest | server CPU per call |\n\
+         |---|---|---|---|---|---|\n",
+        if sb.pinned {
+            format!("taskset core {}", env_or("SANDBOX_CPU", 1))
+        } else {
+            "NOT pinned: taskset missing".into()
+        },
+        own_cpus(),
+        took
+    );
+    for i in 0..n {
+        let (wr, cr) = (median(&ratios(&wall, i)), median(&ratios(&cpu, i)));
+        let (lo, hi) = range(&wall[i]);
+        let (mw, mc) = (median(&wall[i]), median(&cpu[i]));
+        md.push_str(&format!(
+            "| {} | {mw:.1} µs ({lo:.0}–{hi:.0}) | {wr:.2}× | {mc:.1} µs | {cr:.2}× | {:.1} µs |\n",
+            NAMES[i],
+            median(&server[i])
+        ));
+        bars.push(Bar {
+            name: NAMES[i].to_string(),
+            wall: mw,
+            cpu: mc,
+            wall_ratio: wr,
+            cpu_ratio: cr,
+        });
+    }
+    if n < NAMES.len() {
+        md.push_str(
+            "| Python client | NOT RUN: `pip install sdkwa-whatsapp-api-client` | | | | |\n",
+        );
+    }
+    let goal = bars[ADDIN].wall_ratio;
+    md.push_str(&format!(
+        "\nGoal: the add-in within 1.10× bare reqwest (wall-clock) — {goal:.2}×, {}.\n",
+        if goal <= 1.10 { "met" } else { "MISSED" }
+    ));
+
+    md.push_str("\n| other measure | result | note |\n|---|---|---|\n");
+    md.push_str(&format!(
+        "| load + GetClassObject + first call | {load_ms:.1} ms | goal ≤ 20 ms |\n"
+    ));
+    md.push_str(&big_answer(&sb, &client));
+    md.push_str(&drain(&sb, &client, &host, &addin_obj(&host, &url)));
+    md.push_str(&match callgrind_per_call() {
+        Some(i) => format!(
+            "| instructions per add-in call, no network (callgrind, host emulator included) | {i:.0} | tracked |\n"
+        ),
+        None => "| callgrind | NOT RUN: valgrind missing | |\n".into(),
     });
-    let base = counting_alloc::reset_peak();
-    let t = Instant::now();
-    let big = client.get_chat_history_text("79001234567", 100).unwrap();
-    let big_ms = t.elapsed().as_secs_f64() * 1e3;
-    let big_ratio = counting_alloc::peak_since(base) as f64 / big.len() as f64;
-    drop(big);
+    md.push_str(&match wrk(&url) {
+        Some(r) => format!(
+            "| sandbox capacity (wrk, 2 connections, getStateInstance) | {r:.0} requests/s | {:.1}× the add-in's call rate: not the bottleneck |\n",
+            r / (1e6 / bars[ADDIN].wall)
+        ),
+        None => "| sandbox capacity | NOT RUN: wrk missing (`apt-get install wrk`) | |\n".into(),
+    });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("report.md"), &md).unwrap();
+    println!("{md}");
+    let png = dir.join("overhead.png");
+    if chart::draw(
+        png.to_str().unwrap(),
+        "sendMessage per call — sandbox in its own process on another core",
+        &bars,
+        REFERENCE,
+        FLOOR,
+    ) {
+        println!("chart: {}", png.display());
+    }
+    // SAFETY: created above, freed once.
+    unsafe { sdkwa1c::ffi::sdkwa_client_free(cclient) };
+}
 
-    // Receiving: the add-in's background receiver against a raw receive+delete loop.
+/// A second add-in object for the receiver (the first one stays as measured).
+fn addin_obj<'a>(host: &'a Host1C, url: &str) -> sdkwa1c_host::Object1C<'a> {
+    let o = host.create().unwrap();
+    for (k, v) in [
+        ("IdInstance", DEFAULT_ID.to_string()),
+        ("ApiToken", DEFAULT_TOKEN.to_string()),
+        ("ApiUrl", url.to_string()),
+    ] {
+        o.set(k, &Value1C::Str(v)).unwrap();
+    }
+    o
+}
+
+/// A 10 MB getChatHistory answer through the core: its time (the peak
+/// memory is checked by tests/memory.rs, with a counting allocator that
+/// would slow every variant here).
+fn big_answer(sb: &SandboxProcess, client: &Client) -> String {
+    const SIZE: usize = 10 * 1024 * 1024;
+    sb.control(
+        "POST",
+        "/sandbox/faults",
+        &format!(r#"{{"kind":"oversized","bytes":{SIZE},"count":1,"method":"getChatHistory"}}"#),
+    );
+    let t = Instant::now();
+    let big = client.get_chat_history_text(CHAT, 100).unwrap();
+    assert!(big.len() >= SIZE);
+    format!(
+        "| 10 MB getChatHistory answer (core) | {:.1} ms | peak memory: tests/memory.rs (≤ 3× payload) |\n",
+        t.elapsed().as_secs_f64() * 1e3
+    )
+}
+
+/// Receiving: the add-in's background receiver against a receive+delete loop.
+fn drain(
+    sb: &SandboxProcess,
+    client: &Client,
+    host: &Host1C,
+    addin: &sdkwa1c_host::Object1C<'_>,
+) -> String {
     const N: usize = 1000;
-    sb.incoming_bulk(DEFAULT_ID, N);
+    let bulk = format!("/sandbox/instances/{DEFAULT_ID}/incoming/bulk");
+    sb.control("POST", &bulk, &format!(r#"{{"count":{N}}}"#));
     let t = Instant::now();
     let mut n = 0;
     while n < N {
@@ -230,62 +330,23 @@ fn main() {
         n += 1;
     }
     let raw_rate = n as f64 / t.elapsed().as_secs_f64();
-    sb.incoming_bulk(DEFAULT_ID, N);
+    sb.control("POST", &bulk, &format!(r#"{{"count":{N}}}"#));
     let t = Instant::now();
     addin.call("НачатьПолучениеУведомлений", &[]).unwrap();
     let mut got = 0;
     while got < N && host.next_event(Duration::from_secs(5)).is_some() {
         got += 1;
     }
-    let addin_rate = got as f64 / t.elapsed().as_secs_f64();
+    let rate = got as f64 / t.elapsed().as_secs_f64();
     addin.call("ОстановитьПолучениеУведомлений", &[]).unwrap();
     assert_eq!(got, N, "the receiver delivered everything");
-
-    // Instructions per add-in call without the network (a parameter error), by callgrind.
-    let instr = callgrind_per_call();
-    // The sandbox's own capacity, by wrk.
-    let sandbox_rps = wrk(&sb);
-
-    let mut md = String::new();
-    md.push_str(&format!(
-        "# sdkwa1c overhead — {} calls × {ROUNDS} rounds, medians, same sandbox on 127.0.0.1\n\n",
-        CALLS
-    ));
-    md.push_str("| measure | result | ratio | goal |\n|---|---|---|---|\n");
-    let goals = ["1.00", "", "", "≤ 1.15"];
-    for i in 0..4 {
-        md.push_str(&format!(
-            "| sendMessage via {} | {:.1} µs | {:.2}× | {} |\n",
-            rows[i].0, med[i], rat[i], goals[i]
-        ));
-    }
-    match python {
-        Some(p) => md.push_str(&format!("| sendMessage via the official Python client | {p:.1} µs | {:.1}× slower than the add-in | ≥ 10× |\n", p / med[3])),
-        None => md.push_str("| official Python client | NOT RUN: `pip install sdkwa-whatsapp-api-client` | | |\n"),
-    }
-    md.push_str(&format!("| 10 MB getChatHistory answer | {big_ms:.1} ms | peak memory {big_ratio:.2}× payload | ≤ 3× |\n"));
-    md.push_str(&format!("| background receiver drain | {addin_rate:.0} notifications/s | {:.2}× raw receive+delete ({raw_rate:.0}/s) | ≥ 0.9× |\n", addin_rate / raw_rate));
-    md.push_str(&format!(
-        "| load + GetClassObject + first call | {load_ms:.1} ms | | ≤ 20 ms |\n"
-    ));
-    md.push_str(&match instr {
-        Some(i) => format!(
-            "| instructions per add-in call, no network (callgrind) | {i:.0} | | tracked |\n"
-        ),
-        None => "| callgrind | NOT RUN: valgrind missing | | |\n".into(),
-    });
-    md.push_str(&match sandbox_rps {
-        Some(r) => format!("| sandbox capacity (wrk, 2 connections, getStateInstance) | {r:.0} requests/s | {:.1}× the add-in's call rate | the sandbox is not the bottleneck |\n", r / (1e6 / med[3])),
-        None => "| sandbox capacity | NOT RUN: wrk missing (`apt-get install wrk`) | | |\n".into(),
-    });
-    std::fs::create_dir_all("target/bench").unwrap();
-    std::fs::write("target/bench/report.md", &md).unwrap();
-    println!("{md}");
-    chart(&rows.iter().map(|r| r.0).collect::<Vec<_>>(), &med, python);
-    // SAFETY: created above, freed once.
-    unsafe { sdkwa1c::ffi::sdkwa_client_free(cclient) };
+    format!(
+        "| background receiver drain | {rate:.0} notifications/s | {:.2}× a receive+delete loop ({raw_rate:.0}/s); goal ≥ 0.9× |\n",
+        rate / raw_rate
+    )
 }
 
+/// Instructions per add-in call without the network (a parameter error).
 fn callgrind_per_call() -> Option<f64> {
     Command::new("valgrind").arg("--version").output().ok()?;
     let lib = common::cdylib_path();
@@ -312,7 +373,8 @@ fn callgrind_per_call() -> Option<f64> {
     Some((many - base) / 1000.0)
 }
 
-fn wrk(sb: &Sandbox) -> Option<f64> {
+/// The sandbox's own capacity, by wrk.
+fn wrk(url: &str) -> Option<f64> {
     let out = Command::new("wrk")
         .args([
             "-t1",
@@ -321,10 +383,7 @@ fn wrk(sb: &Sandbox) -> Option<f64> {
             "-H",
             &format!("Authorization: Bearer {DEFAULT_TOKEN}"),
         ])
-        .arg(format!(
-            "{}/whatsapp/{DEFAULT_ID}/getStateInstance",
-            sb.url()
-        ))
+        .arg(format!("{url}/whatsapp/{DEFAULT_ID}/getStateInstance"))
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -335,71 +394,4 @@ fn wrk(sb: &Sandbox) -> Option<f64> {
         .trim()
         .parse()
         .ok()
-}
-
-fn chart(names: &[&str], micros: &[f64], python: Option<f64>) {
-    use plotters::prelude::*;
-    let font = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"]
-        .iter()
-        .find_map(|p| std::fs::read(p).ok());
-    let Some(font) = font else {
-        println!("NOT RUN: the chart needs DejaVuSans.ttf (apt-get install fonts-dejavu-core)");
-        return;
-    };
-    let font: &'static [u8] = Box::leak(font.into_boxed_slice());
-    if plotters::style::register_font("sans-serif", FontStyle::Normal, font).is_err() {
-        return;
-    }
-    let mut labels: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-    let mut values = micros.to_vec();
-    if let Some(p) = python {
-        labels.push("Python client".into());
-        values.push(p);
-    }
-    let max = values.iter().cloned().fold(0.0, f64::max) * 1.15;
-    let root = BitMapBackend::new("target/bench/overhead.png", (900, 420)).into_drawing_area();
-    root.fill(&WHITE).unwrap();
-    let mut c = ChartBuilder::on(&root)
-        .caption(
-            "sendMessage, µs per call (median) — lower is better",
-            ("sans-serif", 22),
-        )
-        .margin(15)
-        .x_label_area_size(40)
-        .y_label_area_size(150)
-        .build_cartesian_2d(0.0..max, (0..labels.len()).into_segmented())
-        .unwrap();
-    c.configure_mesh()
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .label_style(("sans-serif", 16))
-        .draw()
-        .unwrap();
-    c.draw_series(values.iter().enumerate().map(|(i, v)| {
-        let color = if i == 0 {
-            RGBColor(150, 150, 150)
-        } else {
-            RGBColor(40, 110, 190)
-        };
-        Rectangle::new(
-            [
-                (0.0, SegmentValue::Exact(i)),
-                (*v, SegmentValue::Exact(i + 1)),
-            ],
-            color.filled(),
-        )
-    }))
-    .unwrap();
-    c.draw_series(values.iter().enumerate().map(|(i, v)| {
-        Text::new(
-            format!("{v:.0} µs"),
-            (*v + max * 0.01, SegmentValue::CenterOf(i)),
-            ("sans-serif", 15),
-        )
-    }))
-    .unwrap();
-    root.present().unwrap();
-    println!("chart: target/bench/overhead.png");
 }

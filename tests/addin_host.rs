@@ -849,9 +849,10 @@ fn several_objects_in_one_process() {
     assert_eq!(sb.messages(DEFAULT_ID).len(), 1);
 }
 
-#[test]
-fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
-    // 32-bit memcheck may be unavailable: then the same calls run without it.
+/// Runs `body` after the prelude in the host emulator under memcheck and
+/// checks the report: no error, nothing definitely lost. 32-bit memcheck may
+/// be unavailable: then the same script runs without it and the test says so.
+fn under_memcheck(sb: &sdkwa_sandbox::Sandbox, body: &str) -> Vec<Line> {
     let no_valgrind = common::host::m32()
         .then(common::host::valgrind_cannot_run_m32)
         .flatten();
@@ -864,22 +865,6 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
             "valgrind is not installed: scripts/test-all.sh installs it (apt-get install valgrind)"
         );
     }
-    let sb = common::sandbox();
-    sb.set_echo(DEFAULT_ID, true);
-    let mut body = String::new();
-    for i in 0..400 {
-        body.push_str(&format!(
-            "call\tОтправитьТекст\tr:79001234567\ts:сообщение {i}\n"
-        ));
-        body.push_str("call\tSendMessage\tb:1\ts:bad type\n");
-        body.push_str("get\tПоследняяОшибка\n");
-        body.push_str("call\tПолучитьИсториюСообщенийЧата\ts:79001234567\ti:3\n");
-        body.push_str("call\tПолучитьУведомление\ti:0\n");
-    }
-    body.push_str("call\tПолучитьQRКартинку\nset\tВызыватьИсключения\tb:0\ncall\tПроверитьПодключение\ncall\tНачатьПолучениеУведомлений\ntake\t100\t2000\ncall\tОстановитьПолучениеУведомлений\n");
-    // Manual acknowledgement, a refused acknowledgement, the platform info
-    // (refused on the server) and a blob upload: the paths added for issue 16.
-    body.push_str("set\tПодтверждениеВручную\tb:1\ncall\tНачатьПолучениеУведомлений\ntakeack\t20\t5000\ncall\tAckNotification\ti:999999\nget\tLastError\ncall\tStopNotifications\napptype\t3\ncall\tStartNotifications\napptype\t0\ncall\tЗагрузитьФайл\tx:0102030405\nmeta\nstats\n");
     let log = tempfile::NamedTempFile::new().unwrap();
     let log_arg = format!("--log-file={}", log.path().display());
     let valgrind = [
@@ -896,17 +881,7 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
         } else {
             &valgrind
         },
-        &format!("{}{body}", prelude(&sb)),
-    );
-    let results = lines.iter().filter(|l| l[0] == "R").count();
-    assert!(results >= 2000, "thousands of calls ran: {results}");
-    let acked = lines
-        .iter()
-        .find(|l| l[0] == "R" && l[1] == "takeack")
-        .unwrap();
-    assert!(
-        acked[2] != "0" && acked[3] == "0",
-        "manual acknowledgement ran: {acked:?}"
+        &format!("{}{body}", prelude(sb)),
     );
     if let Some(why) = &no_valgrind {
         println!("NOT RUN: valgrind on the 32-bit host: {why}; the calls ran without it");
@@ -925,10 +900,42 @@ fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
     let stats = lines
         .iter()
         .find(|l| l[0] == "R" && l[1] == "stats")
-        .unwrap();
+        .expect("the script ends with stats");
     assert_eq!(
         stats[2], stats[3],
         "every block the add-in allocated for 1C was freed by 1C (allocs = frees)"
+    );
+    lines
+}
+
+#[test]
+fn valgrind_memcheck_is_clean_over_thousands_of_calls() {
+    let sb = common::sandbox();
+    sb.set_echo(DEFAULT_ID, true);
+    let mut body = String::new();
+    for i in 0..400 {
+        body.push_str(&format!(
+            "call\tОтправитьТекст\tr:79001234567\ts:сообщение {i}\n"
+        ));
+        body.push_str("call\tSendMessage\tb:1\ts:bad type\n");
+        body.push_str("get\tПоследняяОшибка\n");
+        body.push_str("call\tПолучитьИсториюСообщенийЧата\ts:79001234567\ti:3\n");
+        body.push_str("call\tПолучитьУведомление\ti:0\n");
+    }
+    body.push_str("call\tПолучитьQRКартинку\nset\tВызыватьИсключения\tb:0\ncall\tПроверитьПодключение\ncall\tНачатьПолучениеУведомлений\ntake\t100\t2000\ncall\tОстановитьПолучениеУведомлений\n");
+    // Manual acknowledgement, a refused acknowledgement, the platform info
+    // (refused on the server) and a blob upload: the paths added for issue 16.
+    body.push_str("set\tПодтверждениеВручную\tb:1\ncall\tНачатьПолучениеУведомлений\ntakeack\t20\t5000\ncall\tAckNotification\ti:999999\nget\tLastError\ncall\tStopNotifications\napptype\t3\ncall\tStartNotifications\napptype\t0\ncall\tЗагрузитьФайл\tx:0102030405\nmeta\nstats\n");
+    let lines = under_memcheck(&sb, &body);
+    let results = lines.iter().filter(|l| l[0] == "R").count();
+    assert!(results >= 2000, "thousands of calls ran: {results}");
+    let acked = lines
+        .iter()
+        .find(|l| l[0] == "R" && l[1] == "takeack")
+        .unwrap();
+    assert!(
+        acked[2] != "0" && acked[3] == "0",
+        "manual acknowledgement ran: {acked:?}"
     );
 }
 
@@ -1422,4 +1429,121 @@ fn stop_batch_reports_what_was_and_was_not_sent_and_destroy_does_not_wait() {
     let n = r.len();
     let ms = |l: &Line| l[2].parse::<u64>().unwrap();
     assert!(ms(r[n - 1]) - ms(r[n - 3]) < 3000, "{:?}", &r[n - 3..]);
+}
+
+/// `n` batch items as an `s:` value: sends, but every 7th names a method that
+/// does not exist and every 11th a send without its text (both refused before
+/// any request). Returns the value and the indexes of the bad items.
+fn mixed_batch(n: usize, tag: &str) -> (String, Vec<usize>) {
+    let mut bad = Vec::new();
+    let items: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            if i % 7 == 3 {
+                bad.push(i);
+                serde_json::json!({"method": "noSuchMethod", "params": {}})
+            } else if i % 11 == 5 {
+                bad.push(i);
+                serde_json::json!({"method": "sendMessage", "params": {"chatId": "79001234567"}})
+            } else {
+                serde_json::json!({"method": "sendMessage", "params": {"chatId": "79001234567", "message": format!("{tag}-{i}")}})
+            }
+        })
+        .collect();
+    (format!("s:{}", serde_json::Value::from(items)), bad)
+}
+
+/// The batch events (`batchItem`, `batchDone`) of batch `id` in the output.
+fn batch_events<'a>(lines: &'a [Line], id: &str) -> Vec<(&'a str, serde_json::Value)> {
+    lines
+        .iter()
+        .filter(|l| l[0] == "E" && l[1] == "SDKWA" && l[2].starts_with("batch"))
+        .map(|l| (l[2].as_str(), serde_json::from_str(&l[3]).unwrap()))
+        .filter(|(_, v): &(&str, serde_json::Value)| v["batch"] == id)
+        .collect()
+}
+
+#[test]
+fn valgrind_memcheck_is_clean_on_the_batch_path() {
+    use sdkwa_sandbox::FaultKind;
+    const SYNC: usize = 300;
+    const BG: usize = 100;
+    let sb = common::sandbox();
+    // A distant service (20 ms a request), so a stop lands in the middle.
+    sb.set_pace(sdkwa_sandbox::pace::PaceConfig {
+        latency_ms: 20,
+        ..Default::default()
+    });
+    // Failures from the service too: ten 500s and five answers broken
+    // mid-body, taken by the synchronous batch's first sends (a failed send
+    // is never repeated, so exactly 15 items fail that way).
+    let status = FaultKind::Status {
+        status: 500,
+        retry_after: None,
+    };
+    sb.add_fault(common::fault(status, 10, "sendMessage"));
+    sb.add_fault(common::fault(FaultKind::Reset, 5, "sendMessage"));
+    let (sync, sync_bad) = mixed_batch(SYNC, "sync");
+    let (bg, bg_bad) = mixed_batch(BG, "bg");
+    let (stop, _) = mixed_batch(SYNC, "stop");
+    let (gone, _) = mixed_batch(SYNC, "gone");
+    let body = format!(
+        "call\tОтправитьПакет\t{sync}\ti:8\n\
+         call\tНачатьОтправкуПакета\t{bg}\ti:4\ntake\t{}\t120000\n\
+         call\tStartBatch\t{stop}\ti:2\nsleep\t500\ncall\tStopBatch\ntake\t1000\t3000\n\
+         call\tStartBatch\t{gone}\ti:2\nsleep\t200\ndestroy\nstats\n",
+        BG + 1
+    );
+    let lines = under_memcheck(&sb, &body);
+    let r: Vec<&Line> = lines.iter().filter(|l| l[0] == "R").collect();
+
+    // The synchronous batch: every item in input order, the bad ones failed alone.
+    let out = json(r[PRELUDE_LINES]);
+    let out = out.as_array().unwrap();
+    assert_eq!(out.len(), SYNC);
+    let failed: Vec<usize> = (0..SYNC).filter(|i| out[*i]["ok"] == false).collect();
+    for i in &sync_bad {
+        assert_eq!(out[*i]["error"]["kind"], "invalidArgument", "{}", out[*i]);
+    }
+    assert_eq!(
+        failed.len(),
+        sync_bad.len() + 15,
+        "the bad items and the 15 service faults, nothing else: {:?}",
+        failed
+            .iter()
+            .filter(|i| !sync_bad.contains(i))
+            .map(|i| &out[*i]["error"])
+            .collect::<Vec<_>>()
+    );
+
+    // The background batch: one event per item, then batchDone with the counts.
+    let id = r[PRELUDE_LINES + 1][2].strip_prefix("s:").unwrap();
+    let events = batch_events(&lines, id);
+    assert_eq!(events.len(), BG + 1, "every item, then batchDone");
+    let mut indexes: Vec<u64> = events[..BG]
+        .iter()
+        .map(|(_, v)| v["index"].as_u64().unwrap())
+        .collect();
+    indexes.sort_unstable();
+    assert_eq!(indexes, (0..BG as u64).collect::<Vec<_>>());
+    let (kind, done) = &events[BG];
+    assert_eq!(*kind, "batchDone");
+    assert_eq!(done["failed"], bg_bad.len(), "{done}");
+    assert_eq!(done["ok"], BG - bg_bad.len(), "{done}");
+
+    // The stopped batch: stopped in the middle, every item accounted for.
+    let stop_id = r[PRELUDE_LINES + 3][2].strip_prefix("s:").unwrap();
+    let stopped = json(r[PRELUDE_LINES + 5]);
+    let s = &stopped[0];
+    assert_eq!(
+        (s["batch"].as_str(), s["stopped"].as_bool()),
+        (Some(stop_id), Some(true))
+    );
+    let (ok, not_sent) = (s["ok"].as_u64().unwrap(), s["notSent"].as_u64().unwrap());
+    assert!(ok > 0 && not_sent > 0, "stopped in the middle: {s}");
+    assert_eq!(
+        ok + s["failed"].as_u64().unwrap() + not_sent,
+        SYNC as u64,
+        "{s}"
+    );
+    assert_eq!(batch_events(&lines, stop_id).len(), SYNC + 1);
 }

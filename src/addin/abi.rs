@@ -105,11 +105,19 @@ pub unsafe fn wstr(p: *const u16) -> String {
         return String::new();
     }
     // SAFETY: NUL-terminated by contract; the loop stops at the terminator.
-    unsafe {
+    let units = unsafe {
         let mut len = 0;
         while *p.add(len) != 0 {
             len += 1;
         }
-        String::from_utf16_lossy(std::slice::from_raw_parts(p, len))
-    }
+        std::slice::from_raw_parts(p, len)
+    };
+    // Sized first: from_utf16_lossy grows its string as it goes, and
+    // Cyrillic names (two bytes a letter) made it reallocate on every call.
+    let decoded = || {
+        char::decode_utf16(units.iter().copied()).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+    };
+    let mut s = String::with_capacity(decoded().map(char::len_utf8).sum());
+    s.extend(decoded());
+    s
 }

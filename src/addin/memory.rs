@@ -51,15 +51,19 @@ impl MemoryManager {
 
     /// A NUL-terminated UTF-16 copy of `s`: pointer and length in characters.
     pub fn alloc_wstr(&self, s: &str) -> Option<(*mut u16, u32)> {
-        let units: Vec<u16> = s.encode_utf16().collect();
-        let p = self.alloc((units.len() + 1) * 2)? as *mut u16;
-        // SAFETY: `p` holds units.len() + 1 u16 (just allocated, 2-byte
-        // aligned by any allocator), and does not overlap `units`.
+        // Counted first, then written in place: no intermediate vector
+        // (growing one cost more than the copy on every call's result).
+        let len = s.encode_utf16().count();
+        let p = self.alloc((len + 1) * 2)? as *mut u16;
+        // SAFETY: `p` holds len + 1 u16 (just allocated, 2-byte aligned by
+        // any allocator); encode_utf16 yields exactly `len` units again.
         unsafe {
-            ptr::copy_nonoverlapping(units.as_ptr(), p, units.len());
-            *p.add(units.len()) = 0;
+            for (i, u) in s.encode_utf16().enumerate() {
+                *p.add(i) = u;
+            }
+            *p.add(len) = 0;
         }
-        Some((p, units.len() as u32))
+        Some((p, len as u32))
     }
 
     /// A copy of `b`: pointer and length in bytes. An empty blob gets one byte
