@@ -570,17 +570,20 @@ fn argument_type_matrix() {
         sb.messages(DEFAULT_ID).last().unwrap()["textMessage"],
         "2024-01-02T03:04:05"
     );
-    // linkPreview default Истина and an explicit Ложь reach the service.
+    // linkPreview at its default (Истина, the service's own) is not sent; an
+    // explicit Ложь reaches the service.
     let sends: Vec<serde_json::Value> = sb
         .requests()
         .into_iter()
         .filter(|r| r["method"] == "sendMessage")
         .collect();
-    assert_eq!(sends[0]["body"]["linkPreview"], true);
-    assert!(
-        sends[0]["body"].get("quotedMessageId").is_none(),
-        "an empty optional is not sent"
-    );
+    for field in ["linkPreview", "archiveChat", "quotedMessageId"] {
+        assert!(
+            sends[0]["body"].get(field).is_none(),
+            "{field} at the service's default is not sent: {}",
+            sends[0]["body"]
+        );
+    }
     assert!(sends.iter().any(|r| r["body"]["linkPreview"] == false));
 }
 

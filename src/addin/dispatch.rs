@@ -12,6 +12,20 @@ use super::table;
 use super::variant::{Arg, Ret};
 use crate::api::{Error, Lang, Op};
 
+/// Whether a parameter's value is what the service assumes when the field is
+/// absent, so sending it would change nothing but the request's size: an
+/// empty optional text ("not given"), or a flag at its table default — every
+/// flag default in the table is the service's own (the contract: link
+/// previews on, chats not archived). 1C fills omitted parameters with these
+/// defaults (`GetParamDefValue`), so most sends carry them.
+fn is_service_default(default: Def, a: &Arg) -> bool {
+    match (default, a) {
+        (Def::Str(""), Arg::Str(s)) => s.is_empty(),
+        (Def::Bool(d), Arg::Bool(v)) => d == *v,
+        _ => false,
+    }
+}
+
 /// A method's name in the user's language.
 pub fn method_name(lang: Lang, m: &Method) -> &'static str {
     match lang {
@@ -77,8 +91,7 @@ fn service(
 ) -> Result<Ret, Error> {
     let mut map = serde_json::Map::new();
     for (i, ((a, p), key)) in args.iter().zip(m.params).zip(keys).enumerate() {
-        // An empty optional text is "not given" for the service.
-        if key.is_empty() || matches!(p.default, Def::Str("")) && *a == Arg::Str(String::new()) {
+        if key.is_empty() || is_service_default(p.default, a) {
             continue;
         }
         let ctx = Ctx {
