@@ -371,16 +371,6 @@ fn workspace() -> PathBuf {
     extension().join("DataProcessors/SDKWAРабочееМестоЧатов/Forms/Форма/Ext")
 }
 
-/// The text of a routine of a module.
-fn routine(m: &dump::Module, name: &str) -> String {
-    let defs = m.definitions();
-    let def = defs
-        .get(&name.to_lowercase())
-        .unwrap_or_else(|| panic!("{}: no {name}", m.path.display()));
-    let lines: Vec<&str> = m.source.lines().collect();
-    lines[def.lines.0 - 1..def.lines.1].join("\n")
-}
-
 /// The source without `//` comments (a comment may name what the code must not call).
 fn code_only(source: &str) -> String {
     source
@@ -437,7 +427,7 @@ fn the_chat_workspace_calls_the_addin_only_asynchronously_and_without_modal_wind
 fn the_chat_workspace_journals_each_notification_before_acknowledging_it() {
     let m = dump::parse_bsl(&workspace().join("Form/Module.bsl"));
     // Manual acknowledgement is on before receiving starts.
-    let setup = routine(&m, "ПродолжитьНастройку");
+    let setup = m.routine("ПродолжитьНастройку");
     assert!(
         setup.contains("КлиентSDKWA.НачатьУстановкуПодтверждениеВручную(Оповещение, Истина)"),
         "{setup}"
@@ -447,8 +437,10 @@ fn the_chat_workspace_journals_each_notification_before_acknowledging_it() {
     assert!(manual < start, "{setup}");
     // The external event goes to the journal (a server call) first; only a
     // written notification is acknowledged, a failed write is retried.
-    assert!(routine(&m, "ВнешнееСобытие").contains("ПринятьУведомление(Данные)"));
-    let accept = routine(&m, "ПринятьУведомление");
+    assert!(m
+        .routine("ВнешнееСобытие")
+        .contains("ПринятьУведомление(Данные)"));
+    let accept = m.routine("ПринятьУведомление");
     let write = accept.find("ЗаписатьУведомлениеНаСервере(Данные)").unwrap();
     let failed = accept.find("Если Не Итог.Успех Тогда").unwrap();
     let give_up = accept[failed..].find("Возврат;").unwrap() + failed;
@@ -471,7 +463,7 @@ fn the_chat_workspace_journals_each_notification_before_acknowledging_it() {
             .count(),
         1
     );
-    let server = routine(&m, "ЗаписатьУведомлениеНаСервере");
+    let server = m.routine("ЗаписатьУведомлениеНаСервере");
     assert!(server.contains("SDKWAЖурнал.ЗаписатьУведомление(Подключение, Уведомление.body)"));
     let lines: Vec<&str> = m.source.lines().collect();
     let def = &m.definitions()["записатьуведомлениенасервере"];
@@ -497,12 +489,12 @@ fn the_chat_workspace_keeps_no_token_in_the_form() {
     // straight into the add-in's ApiToken.
     let m = dump::parse_bsl(&ext.join("Form/Module.bsl"));
     assert_eq!(m.source.matches("SDKWAТокены.").count(), 1);
-    let settings = routine(&m, "НастройкиКомпоненты");
+    let settings = m.routine("НастройкиКомпоненты");
     assert!(settings.contains("SDKWAТокены.Токен(Ссылка)"), "{settings}");
     let lines: Vec<&str> = m.source.lines().collect();
     let def = &m.definitions()["настройкикомпоненты"];
     assert_eq!(lines[def.lines.0 - 2].trim(), "&НаСервереБезКонтекста");
-    let setup = routine(&m, "ПродолжитьНастройку");
+    let setup = m.routine("ПродолжитьНастройку");
     assert!(setup.contains("Настройки.ApiToken = \"\";"), "{setup}");
 }
 

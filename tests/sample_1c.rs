@@ -513,21 +513,11 @@ fn the_qr_template_is_read_by_its_area_name() {
     assert!(reads >= 1, "nothing reads the QR template");
 }
 
-/// The text of a routine of a module.
-fn routine(m: &Module, name: &str) -> String {
-    let defs = m.definitions();
-    let def = defs
-        .get(&name.to_lowercase())
-        .unwrap_or_else(|| panic!("{}: no {name}", m.path.display()));
-    let lines: Vec<&str> = m.source.lines().collect();
-    lines[def.lines.0 - 1..def.lines.1].join("\n")
-}
-
 #[test]
 fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() {
     let m = module("HTTPServices/WhatsAppWebhook/Ext/Module.bsl");
     // The handler's whole body is one Попытка: its own error is a handled 500.
-    let handler = routine(&m, "ВходящееУведомлениеPOST");
+    let handler = m.routine("ВходящееУведомлениеPOST");
     let body: Vec<&str> = handler
         .lines()
         .skip(1)
@@ -536,7 +526,7 @@ fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() 
         .collect();
     assert_eq!(body.first(), Some(&"Попытка"), "{handler}");
     assert!(handler.contains("ОтветТекстом(500"), "{handler}");
-    let work = routine(&m, "ОбработатьУведомление");
+    let work = m.routine("ОбработатьУведомление");
     let refuse = work
         .find("ПустаяСтрока(Токен)")
         .expect("a check for an empty token");
@@ -550,7 +540,7 @@ fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() 
         !m.source.contains("Заголовки.Получить("),
         "a case-sensitive header lookup"
     );
-    let header = routine(&m, "ТокенИзЗаголовка");
+    let header = m.routine("ТокенИзЗаголовка");
     assert!(
         header.contains("НРег(Заголовок.Ключ) = \"authorization\""),
         "{header}"
@@ -560,7 +550,9 @@ fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() 
         "{header}"
     );
     // Every refusal goes to the event log.
-    assert!(routine(&m, "ЗаписатьОтказ").contains("ЗаписьЖурналаРегистрации("));
+    assert!(m
+        .routine("ЗаписатьОтказ")
+        .contains("ЗаписьЖурналаРегистрации("));
     let refusals = m.source.matches("ЗаписатьОтказ(").count() - 1;
     assert!(refusals >= 3, "{refusals} refusals logged");
 }
@@ -568,15 +560,17 @@ fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() 
 #[test]
 fn client_handlers_fail_clearly_and_return_at_once_during_shutdown() {
     let form = module("DataProcessors/SDKWA/Forms/Форма/Ext/Form/Module.bsl");
-    let on_close = routine(&form, "ПриЗакрытии");
+    let on_close = form.routine("ПриЗакрытии");
     let first: Vec<&str> = on_close.lines().skip(1).map(str::trim).take(4).collect();
     assert_eq!(first[0], "Если ЗавершениеРаботы Тогда", "{on_close}");
     assert!(first.contains(&"Возврат;"), "{on_close}");
 
     let client = module("CommonModules/SDKWAКлиент/Ext/Module.bsl");
-    assert!(routine(&client, "ПослеПодключения").contains("ТекстОшибкиПодключения()"));
+    assert!(client
+        .routine("ПослеПодключения")
+        .contains("ТекстОшибкиПодключения()"));
     let shared = module("CommonModules/SDKWAКлиентСервер/Ext/Module.bsl");
-    let text = routine(&shared, "ТекстОшибкиПодключения");
+    let text = shared.routine("ТекстОшибкиПодключения");
     for words in [
         "безопасном режиме",
         "профиле безопасности",
@@ -590,7 +584,7 @@ fn client_handlers_fail_clearly_and_return_at_once_during_shutdown() {
     }
     // ПрочитатьОтвет: the caller chooses Структура or Соответствие; the answer's
     // keys never switch the kind.
-    let read = routine(&shared, "ПрочитатьОтвет");
+    let read = shared.routine("ПрочитатьОтвет");
     assert!(
         read.contains("ПрочитатьТекстJSON(ТекстJSON, ВСоответствие)"),
         "{read}"
@@ -643,7 +637,7 @@ fn every_bsl_module_formats_unchanged_with_bslfmt() {
 #[test]
 fn run_all_runs_every_example() {
     let m = module("CommonModules/SDKWAПримеры/Ext/Module.bsl");
-    let body = routine(&m, "ВыполнитьВсе");
+    let body = m.routine("ВыполнитьВсе");
     for n in 1..=14 {
         let prefix = format!("Пример{n:02}");
         let calls = body.matches(&prefix).count();

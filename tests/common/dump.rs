@@ -102,6 +102,16 @@ impl Module {
         out
     }
 
+    /// The text of routine `name` (any case), from its header to its end.
+    pub fn routine(&self, name: &str) -> String {
+        let defs = self.definitions();
+        let def = defs
+            .get(&name.to_lowercase())
+            .unwrap_or_else(|| panic!("{}: no {name}", self.path.display()));
+        let lines: Vec<&str> = self.source.lines().collect();
+        lines[def.lines.0 - 1..def.lines.1].join("\n")
+    }
+
     /// Procedures and functions by lowercase name.
     pub fn definitions(&self) -> BTreeMap<String, Definition> {
         let mut out = BTreeMap::new();
