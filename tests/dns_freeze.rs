@@ -183,30 +183,7 @@ fn unloading_the_addin_with_a_lookup_still_hung_does_not_crash() {
 }
 
 fn run_emulator_with_shim(script: &str) -> Vec<common::host::Line> {
-    use std::io::Write;
-    let mut child = Command::new(common::host::emulator())
-        .env("LD_PRELOAD", shim())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "emulator: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        .map(|l| l.split('\t').map(str::to_string).collect::<Vec<_>>())
-        .filter(|l| l[0] == "R")
-        .collect()
+    // `env` as the runner's wrapper: the same emulator run, with the shim preloaded.
+    let preload = format!("LD_PRELOAD={}", shim().display());
+    common::host::results(common::host::run_with(&["env", &preload], script).0)
 }
