@@ -207,23 +207,7 @@ echo "packed: target/package/SDKWA.zip (version $version)"
 python3 scripts/sizes-table.py target/package >/dev/null
 
 step "1c-sample with the add-in in its template"
-# The repository keeps the template's metadata; the zip is a build output, so
-# the complete, loadable dump is assembled here.
-dump=target/package/1c-sample
-rm -rf "$dump" && cp -r 1c-sample "$dump"
-rm -f "$dump/README.md"
-mkdir -p "$dump/CommonTemplates/SDKWAКомпонента/Ext"
-cp target/package/SDKWA.zip "$dump/CommonTemplates/SDKWAКомпонента/Ext/Template.bin"
-rm -f "target/package/1c-sample-$version.zip"
-(cd "$dump" && python3 - "$root/target/package/1c-sample-$version.zip" <<'PY'
-import os, sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
-    for base, _, names in sorted(os.walk(".")):
-        for n in sorted(names):
-            z.write(os.path.join(base, n), os.path.relpath(os.path.join(base, n), "."))
-PY
-)
-echo "assembled: $dump (Конфигурация → Загрузить конфигурацию из файлов), target/package/1c-sample-$version.zip"
+bash scripts/assemble-1c-dump.sh 1c-sample
 
 step "1c-extension with the add-in in its template"
-bash scripts/assemble-1c-extension.sh
+bash scripts/assemble-1c-dump.sh 1c-extension

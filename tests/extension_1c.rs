@@ -3,7 +3,7 @@
 //! the configuration it extends (only the language, which every extension
 //! adopts), is written the way the platform writes dumps, and keeps no second
 //! copy of what it shares with `1c-sample/` (assembled by
-//! `scripts/assemble-1c-extension.sh`; `tests/package.rs` checks the copies).
+//! `scripts/assemble-1c-dump.sh`; `tests/package.rs` checks the copies).
 
 mod common;
 
