@@ -8,10 +8,17 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
-fn metadata() -> Value {
+/// `cargo metadata` of the workspace, read once for every test here.
+fn metadata() -> &'static Value {
+    static META: OnceLock<Value> = OnceLock::new();
+    META.get_or_init(read_metadata)
+}
+
+fn read_metadata() -> Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .args([
@@ -70,7 +77,7 @@ fn the_workspace_has_the_product_and_its_tools() {
     }
     // The tool packages live under crates/, so the top level keeps the product's shape.
     for name in members.iter().filter(|n| *n != "sdkwa1c") {
-        let manifest = package(&meta, name)["manifest_path"].as_str().unwrap();
+        let manifest = package(meta, name)["manifest_path"].as_str().unwrap();
         let rel = Path::new(manifest)
             .strip_prefix(env!("CARGO_MANIFEST_DIR"))
             .unwrap();
@@ -85,7 +92,7 @@ fn the_workspace_has_the_product_and_its_tools() {
 #[test]
 fn the_shipped_package_has_no_features_and_no_server_dependencies() {
     let meta = metadata();
-    let product = package(&meta, "sdkwa1c");
+    let product = package(meta, "sdkwa1c");
     let features = product["features"].as_object().unwrap();
     assert!(features.is_empty(), "features: {features:?}");
     let shipped: Vec<&str> = product["dependencies"]
