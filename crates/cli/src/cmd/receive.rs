@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use sdkwa1c::api::{Error, ErrorKind, Result, Text, MAX_RECEIVE_WAIT_SECS};
+use sdkwa1c::api::{Error, ErrorKind, Op, Result, Text, MAX_RECEIVE_WAIT_SECS};
 use serde_json::Value;
 
 use super::Ctx;
@@ -92,5 +92,5 @@ fn malformed(why: &str) -> Error {
             format!("Сервис прислал некорректное уведомление ({why}); оно оставлено в очереди"),
         ),
     )
-    .with_method("receiveNotification")
+    .with_method(Op::ReceiveNotification.name())
 }
