@@ -1370,8 +1370,54 @@ fn start_batch_hands_every_result_to_1c_loss_free_under_back_pressure() {
     assert_eq!(d["stopped"], false);
     assert_eq!(events.last().unwrap()[2], "batchDone", "the last event");
     assert_eq!(sb.messages(DEFAULT_ID).len(), N);
-    // Stopping a finished batch by no id is no error: nothing ran.
-    assert_eq!(r.last().unwrap()[1], "ok");
+    // Stopping by no id once the batch has run to its end stops nothing.
+    assert_eq!(r.last().unwrap()[1..3], ["ok", "s:[]"]);
+}
+
+#[test]
+fn stop_batch_lists_only_what_it_stopped() {
+    let sb = common::sandbox();
+    sb.set_pace(sdkwa_sandbox::pace::PaceConfig {
+        latency_ms: 100,
+        ..Default::default()
+    });
+    // batch-1 (one item) is still running when batch-2 starts, and has run to
+    // its end when everything is stopped; batch-3 ends before it is named.
+    let body = format!(
+        "call\tStartBatch\t{}\ti:1\ncall\tStartBatch\t{}\ti:2\nsleep\t600\ncall\tStopBatch\n\
+         call\tStartBatch\t{}\ti:1\nsleep\t600\ncall\tStopBatch\ts:batch-3\ntake\t1000\t2000\n",
+        batch_value(1, "one"),
+        batch_value(40, "long"),
+        batch_value(1, "named"),
+    );
+    let (lines, _) = run_with(&[], &format!("{}{body}", prelude(&sb)));
+    let r: Vec<&Line> = lines.iter().filter(|l| l[0] == "R").collect();
+    // `sleep` answers a line too.
+    let ids: Vec<&str> = [0, 1, 4]
+        .iter()
+        .map(|i| r[PRELUDE_LINES + i][2].as_str())
+        .collect();
+    assert_eq!(ids, ["s:batch-1", "s:batch-2", "s:batch-3"]);
+    let all = json(r[PRELUDE_LINES + 3]);
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 1, "only the batch it cut short: {all:?}");
+    assert_eq!(
+        (all[0]["batch"].as_str(), all[0]["stopped"].as_bool()),
+        (Some("batch-2"), Some(true))
+    );
+    assert!(all[0]["notSent"].as_u64().unwrap() > 0, "{}", all[0]);
+    // Named, a finished batch is listed as it ended — like its batchDone.
+    let named = json(r[PRELUDE_LINES + 6]);
+    assert_eq!(
+        named,
+        serde_json::json!([{"batch": "batch-3", "ok": 1, "failed": 0, "notSent": 0, "total": 1, "stopped": false}])
+    );
+    let done: Vec<serde_json::Value> = batch_events(&lines, "batch-3")
+        .into_iter()
+        .filter(|(kind, _)| *kind == "batchDone")
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(done, named.as_array().unwrap().clone());
 }
 
 #[test]

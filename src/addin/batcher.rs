@@ -34,7 +34,8 @@ pub struct BackgroundBatch {
     id: String,
     total: usize,
     cancel: Arc<Cancel>,
-    thread: Option<JoinHandle<Summary>>,
+    /// The counts, and whether a stop cut the run short (as `batchDone` says).
+    thread: Option<JoinHandle<(Summary, bool)>>,
 }
 
 /// A JSON string literal.
@@ -79,14 +80,16 @@ impl BackgroundBatch {
                     })
                 }))
                 .unwrap_or_default();
-                let done = counts(&id2, total, &summary, c2.is_cancelled());
+                // Read once: the stop result and the event must agree.
+                let stopped = c2.is_cancelled();
+                let done = counts(&id2, total, &summary, stopped);
                 for _ in 0..DONE_TRIES {
                     if host.external_event(EVENT_SOURCE, DONE_EVENT, &done) {
                         break;
                     }
                     std::thread::sleep(BUSY_RETRY);
                 }
-                summary
+                (summary, stopped)
             })?;
         Ok(BackgroundBatch {
             id,
@@ -108,15 +111,17 @@ impl BackgroundBatch {
 
     /// Stops it and waits for the thread: items not started are reported
     /// "not sent", requests in flight finish (or are abandoned after a short
-    /// grace). Returns the counts as JSON.
-    pub fn stop(mut self) -> String {
+    /// grace). Returns whether the stop cut the batch short — `false` when it
+    /// had already run to its end (its thread may outlive `batchDone` by a
+    /// moment) — and the counts as JSON, the same as its `batchDone`.
+    pub fn stop(mut self) -> (bool, String) {
         self.cancel.cancel();
-        let summary = self
+        let (summary, stopped) = self
             .thread
             .take()
             .and_then(|t| t.join().ok())
-            .unwrap_or_default();
-        counts(&self.id, self.total, &summary, true)
+            .unwrap_or((Summary::default(), true));
+        (stopped, counts(&self.id, self.total, &summary, stopped))
     }
 }
 

@@ -97,9 +97,11 @@ pub fn start_batch(c: &mut Component, call: &Call) -> R {
     Ok(Ret::Str(id))
 }
 
-/// ОстановитьОтправкуПакета(ИдПакета = ""): stops that batch (every batch
-/// when empty), waits for it, and returns a JSON array of the counts of
-/// each stopped batch (`ok`, `failed`, `notSent`, `total`).
+/// ОстановитьОтправкуПакета(ИдПакета = ""): stops that batch (every running
+/// batch when empty), waits for it, and returns a JSON array of the counts
+/// (`ok`, `failed`, `notSent`, `total`, `stopped`). With no id, a batch that
+/// had already run to its end is not listed: it was not stopped. Named, it
+/// is listed with `"stopped": false`.
 pub fn stop_batch(c: &mut Component, call: &Call) -> R {
     let id = call.text(0)?;
     let id = id.trim();
@@ -114,6 +116,11 @@ pub fn stop_batch(c: &mut Component, call: &Call) -> R {
             &format!("пакет \"{id}\" этим объектом не запускался"),
         ));
     }
-    let counts: Vec<String> = stop.into_iter().map(BackgroundBatch::stop).collect();
+    let counts: Vec<String> = stop
+        .into_iter()
+        .map(BackgroundBatch::stop)
+        .filter(|(stopped, _)| *stopped || !id.is_empty())
+        .map(|(_, counts)| counts)
+        .collect();
     Ok(Ret::Str(format!("[{}]", counts.join(","))))
 }
