@@ -13,7 +13,7 @@ missing=()
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
-# The sandbox guide's curl session is run as written (tests/sandbox_docs.rs).
+# The sandbox guide's curl session is run as written (crates/sandbox/tests/docs.rs).
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 # The 32-bit host emulator (g++ -m32) for the Linux x86 add-in: amd64 packages, no i386 architecture.
 echo 'int main() {}' | g++ -m32 -x c++ - -o /dev/null >/dev/null 2>&1 || missing+=(g++-multilib)

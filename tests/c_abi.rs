@@ -1,8 +1,6 @@
 //! The C ABI exercised through the built cdylib with libloading, as a C
 //! host would: symbols, result codes, strings, NULLs, threads.
 
-#![deny(clippy::undocumented_unsafe_blocks)]
-
 mod common;
 
 use std::ffi::{c_char, CStr, CString};

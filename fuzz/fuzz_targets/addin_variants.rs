@@ -58,7 +58,8 @@ fn variant(inp: &mut Input, keep: &mut Keep) -> TVariant {
         5 => (v.vt, v.value.f64) = (VTYPE_R8, f64::from_le_bytes(inp.bytes())),
         6 => {
             v.vt = VTYPE_TM;
-            // SAFETY (write): the tm member is plain integers here.
+            // SAFETY: the union was zeroed above and its tm member is plain
+            // integers, so a reference to it is valid whatever was written.
             let tm = unsafe { &mut v.value.tm };
             for f in [
                 &mut tm.sec, &mut tm.min, &mut tm.hour, &mut tm.mday, &mut tm.mon, &mut tm.year,

@@ -2,6 +2,7 @@
 //! one notification to 1C and waits here until 1C's thread confirms its
 //! receiptId with `ПодтвердитьУведомление`. 1C's side only flips a flag under
 //! a lock: the deletion (HTTP) stays on the receiver thread.
+#![forbid(unsafe_code)]
 
 use std::sync::{Condvar, Mutex, MutexGuard};
 

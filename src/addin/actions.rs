@@ -1,4 +1,5 @@
 //! What the table's custom rows and properties do.
+#![forbid(unsafe_code)]
 
 use std::time::Duration;
 
@@ -78,7 +79,13 @@ pub fn get_messenger(c: &Component) -> Ret {
     Ret::Str(c.settings.messenger.as_str().to_string())
 }
 pub fn set_messenger(c: &mut Component, a: &Arg) -> Result<(), Error> {
-    c.settings.messenger = Messenger::parse(&text_prop(a, "Messenger")?, "Мессенджер/Messenger")?;
+    let text = text_prop(a, "Messenger")?;
+    // An empty value puts the property back to its documented default.
+    c.settings.messenger = if text.trim().is_empty() {
+        Messenger::default()
+    } else {
+        Messenger::parse(&text, "Мессенджер/Messenger")?
+    };
     settings_changed(c);
     Ok(())
 }

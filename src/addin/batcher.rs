@@ -5,6 +5,7 @@
 //! form. Like the receiver, the thread is stopped and joined on
 //! `ОстановитьОтправкуПакета` and when the object is destroyed: no thread
 //! outlives the add-in.
+#![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

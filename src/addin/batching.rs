@@ -1,6 +1,7 @@
 //! The add-in's side of bulk sending: `ПараллельныхЗапросов`,
 //! `ОтправитьПакет` (synchronous), `НачатьОтправкуПакета` (in the
 //! background, see `batcher.rs`) and `ОстановитьОтправкуПакета`.
+#![forbid(unsafe_code)]
 
 use super::batcher::BackgroundBatch;
 use super::component::Component;

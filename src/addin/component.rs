@@ -1,6 +1,7 @@
 //! The `Client` object's state: its settings, its client, ПоследняяОшибка,
 //! the background receiver and batches; errors turned into 1C exceptions or
 //! error JSON. What acts on it is in the table (`table.rs`), run by `dispatch.rs`.
+#![forbid(unsafe_code)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

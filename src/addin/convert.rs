@@ -1,5 +1,6 @@
 //! 1C values → request parameters, with errors that name the method, the
 //! parameter and the expected type.
+#![forbid(unsafe_code)]
 
 use serde_json::Value;
 

@@ -3,6 +3,7 @@
 //! `Call`; the outcome goes to ПоследняяОшибка, an exception or error JSON.
 //! The table is read here, not in `component.rs`, so the object's state
 //! knows nothing of the rows that act on it.
+#![forbid(unsafe_code)]
 
 use super::component::Component;
 use super::convert::{self, Ctx};

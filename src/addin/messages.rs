@@ -1,5 +1,6 @@
 //! The add-in's own texts (the core's errors carry their own), in Russian
 //! and English.
+#![forbid(unsafe_code)]
 
 use crate::api::{Error, ErrorKind, Text};
 

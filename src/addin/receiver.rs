@@ -15,6 +15,7 @@
 //! text, and deleted like any other: one broken item must not stop the
 //! queue. Without a usable `receiptId` it cannot be deleted: it is reported
 //! in ПоследняяОшибка and asked for again only after a growing pause.
+#![forbid(unsafe_code)]
 
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;

@@ -1,6 +1,7 @@
 //! The add-in's side of background receiving: starting it where 1C can
 //! deliver events, restarting it when the settings change, the manual
 //! acknowledgement property and method.
+#![forbid(unsafe_code)]
 
 use super::component::Component;
 use super::host::AppType;

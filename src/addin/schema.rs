@@ -2,6 +2,7 @@
 //! kinds and defaults, result, action) or a property (getter, setter), and
 //! the call a custom action receives. The rows themselves are in `table.rs`;
 //! running them is `dispatch.rs`.
+#![forbid(unsafe_code)]
 
 use super::component::Component;
 use super::convert::{self, Ctx, Kind};

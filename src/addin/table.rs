@@ -1,6 +1,7 @@
 //! The one declarative table of the add-in: every property and method with
 //! its Russian and English name, parameters, defaults and what it calls.
 //! Adding a method is adding a row here.
+#![forbid(unsafe_code)]
 
 use super::actions as a;
 use super::batching as bat;
@@ -856,5 +857,39 @@ mod readme_tests {
                 "docs/1c.md has no table row naming exactly {ru} | {en}"
             );
         }
+    }
+
+    /// And the other way round: every name in the guide's tables of
+    /// properties and methods is the add-in's (no stale or invented row).
+    #[test]
+    fn the_guide_lists_no_name_the_add_in_lacks() {
+        let guide = include_str!("../../docs/1c.md");
+        let section = |title: &str| {
+            let start = guide.find(title).expect("the section") + title.len();
+            let end = guide[start..]
+                .find("\n## ")
+                .map_or(guide.len(), |e| start + e);
+            &guide[start..end]
+        };
+        let known: BTreeSet<(String, String)> = super::METHODS
+            .iter()
+            .map(|m| (m.ru, m.en))
+            .chain(super::PROPS.iter().map(|p| (p.ru, p.en)))
+            .map(|(r, e)| (r.to_string(), e.to_string()))
+            .collect();
+        let mut rows = 0;
+        for title in ["\n## Свойства\n", "\n## Методы\n"] {
+            for (ru, en) in documented_names(section(title)) {
+                if ru == "Русское имя" || ru.starts_with("---") {
+                    continue; // the header rows
+                }
+                assert!(
+                    known.contains(&(ru.clone(), en.clone())),
+                    "docs/1c.md names {ru} | {en}, which the add-in does not have"
+                );
+                rows += 1;
+            }
+        }
+        assert!(rows >= known.len(), "read {rows} names");
     }
 }

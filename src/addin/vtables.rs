@@ -106,14 +106,8 @@ unsafe fn object<'a>(this: *mut c_void, index: usize) -> &'a mut AddinObject {
 }
 
 /// Runs `f` on the component; a panic becomes `fallback` (and an error report).
-fn guarded<T>(
-    this: *mut c_void,
-    index: usize,
-    fallback: T,
-    f: impl FnOnce(&mut Component) -> T,
-) -> T {
-    // SAFETY: `this` comes from 1C through one of our vtables (see `object`).
-    let obj = unsafe { object(this, index) };
+/// Every entry reads its inputs inside `f`, so nothing unwinds into 1C.
+fn guarded<T>(obj: &mut AddinObject, fallback: T, f: impl FnOnce(&mut Component) -> T) -> T {
     match catch_unwind(AssertUnwindSafe(|| f(&mut obj.component))) {
         Ok(v) => v,
         Err(_) => {
@@ -146,32 +140,37 @@ fn alloc_name(c: &Component, name: &str) -> *const u16 {
 }
 
 unsafe extern "system" fn init(this: *mut c_void, disp: *mut c_void) -> bool {
-    guarded(this, 0, false, |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 0) }, false, |c| {
         c.host = Host::new(disp);
         true
     })
 }
 
 unsafe extern "system" fn set_mem_manager(this: *mut c_void, mem: *mut c_void) -> bool {
-    guarded(this, 0, false, |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 0) }, false, |c| {
         c.mem = MemoryManager::new(mem);
         c.mem.is_some()
     })
 }
 
 unsafe extern "system" fn get_info(this: *mut c_void) -> c_long {
-    guarded(this, 0, ADDIN_VERSION, |_| ADDIN_VERSION)
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 0) }, ADDIN_VERSION, |_| ADDIN_VERSION)
 }
 
 unsafe extern "system" fn done(this: *mut c_void) {
-    guarded(this, 0, (), |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 0) }, (), |c| {
         c.stop_receiver();
         c.host = None;
     })
 }
 
 unsafe extern "system" fn register_extension_as(this: *mut c_void, name: *mut *mut u16) -> bool {
-    guarded(this, 1, false, |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |c| {
         if name.is_null() {
             return false;
         }
@@ -187,12 +186,14 @@ unsafe extern "system" fn register_extension_as(this: *mut c_void, name: *mut *m
 }
 
 unsafe extern "system" fn get_n_props(this: *mut c_void) -> c_long {
-    guarded(this, 1, 0, |_| PROPS.len() as c_long)
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, 0, |_| PROPS.len() as c_long)
 }
 
 unsafe extern "system" fn find_prop(this: *mut c_void, name: *const u16) -> c_long {
     // The name is read inside the panic boundary, like every other input.
-    guarded(this, 1, -1, |_| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, -1, |_| {
         // SAFETY: 1C passes a NUL-terminated name.
         let name = unsafe { wstr(name) };
         table::find_prop(&name).map_or(-1, |i| i as c_long)
@@ -204,16 +205,20 @@ unsafe extern "system" fn get_prop_name(
     num: c_long,
     alias: c_long,
 ) -> *const u16 {
-    guarded(this, 1, std::ptr::null(), |c| {
-        match PROPS.get(num as usize) {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(
+        unsafe { object(this, 1) },
+        std::ptr::null(),
+        |c| match PROPS.get(num as usize) {
             Some(p) => alloc_name(c, if alias == 0 { p.en } else { p.ru }),
             None => std::ptr::null(),
-        }
-    })
+        },
+    )
 }
 
 unsafe extern "system" fn get_prop_val(this: *mut c_void, num: c_long, val: *mut TVariant) -> bool {
-    guarded(this, 1, false, |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |c| {
         let (Some(p), Some(mem)) = (PROPS.get(num as usize), c.mem) else {
             return false;
         };
@@ -227,7 +232,8 @@ unsafe extern "system" fn get_prop_val(this: *mut c_void, num: c_long, val: *mut
 }
 
 unsafe extern "system" fn set_prop_val(this: *mut c_void, num: c_long, val: *mut TVariant) -> bool {
-    guarded(this, 1, false, |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |c| {
         let Some(p) = PROPS.get(num as usize) else {
             return false;
         };
@@ -250,24 +256,30 @@ unsafe extern "system" fn set_prop_val(this: *mut c_void, num: c_long, val: *mut
 }
 
 unsafe extern "system" fn is_prop_readable(this: *mut c_void, num: c_long) -> bool {
-    guarded(this, 1, false, |_| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |_| {
         PROPS.get(num as usize).is_some_and(|p| p.get.is_some())
     })
 }
 
 unsafe extern "system" fn is_prop_writable(this: *mut c_void, num: c_long) -> bool {
-    guarded(this, 1, false, |_| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |_| {
         PROPS.get(num as usize).is_some_and(|p| p.set.is_some())
     })
 }
 
 unsafe extern "system" fn get_n_methods(this: *mut c_void) -> c_long {
-    guarded(this, 1, 0, |_| table::METHODS.len() as c_long)
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, 0, |_| {
+        table::METHODS.len() as c_long
+    })
 }
 
 unsafe extern "system" fn find_method(this: *mut c_void, name: *const u16) -> c_long {
     // The name is read inside the panic boundary, like every other input.
-    guarded(this, 1, -1, |_| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, -1, |_| {
         // SAFETY: 1C passes a NUL-terminated name.
         let name = unsafe { wstr(name) };
         table::find_method(&name).map_or(-1, |i| i as c_long)
@@ -279,16 +291,20 @@ unsafe extern "system" fn get_method_name(
     num: c_long,
     alias: c_long,
 ) -> *const u16 {
-    guarded(this, 1, std::ptr::null(), |c| {
-        match table::METHODS.get(num as usize) {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(
+        unsafe { object(this, 1) },
+        std::ptr::null(),
+        |c| match table::METHODS.get(num as usize) {
             Some(m) => alloc_name(c, if alias == 0 { m.en } else { m.ru }),
             None => std::ptr::null(),
-        }
-    })
+        },
+    )
 }
 
 unsafe extern "system" fn get_n_params(this: *mut c_void, num: c_long) -> c_long {
-    guarded(this, 1, 0, |_| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, 0, |_| {
         table::METHODS
             .get(num as usize)
             .map_or(0, |m| m.params.len() as c_long)
@@ -301,7 +317,8 @@ unsafe extern "system" fn get_param_def_value(
     param: c_long,
     val: *mut TVariant,
 ) -> bool {
-    guarded(this, 1, false, |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |c| {
         let Some(p) = table::METHODS
             .get(num as usize)
             .and_then(|m| m.params.get(param as usize))
@@ -326,7 +343,8 @@ unsafe extern "system" fn get_param_def_value(
 }
 
 unsafe extern "system" fn has_ret_val(this: *mut c_void, num: c_long) -> bool {
-    guarded(this, 1, false, |_| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |_| {
         table::METHODS
             .get(num as usize)
             .is_some_and(|m| m.has_ret_val())
@@ -339,7 +357,8 @@ unsafe extern "system" fn call_as_proc(
     ps: *mut TVariant,
     count: c_long,
 ) -> bool {
-    guarded(this, 1, false, |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |c| {
         // SAFETY: 1C passes `count` filled variants.
         let args = unsafe { params(ps, count) }
             .iter()
@@ -356,7 +375,8 @@ unsafe extern "system" fn call_as_func(
     ps: *mut TVariant,
     count: c_long,
 ) -> bool {
-    guarded(this, 1, false, |c| {
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 1) }, false, |c| {
         // SAFETY: 1C passes `count` filled variants.
         let args = unsafe { params(ps, count) }
             .iter()
@@ -377,15 +397,22 @@ unsafe extern "system" fn call_as_func(
 }
 
 unsafe extern "system" fn set_locale(this: *mut c_void, loc: *const u16) {
-    // SAFETY: 1C passes a NUL-terminated locale name.
-    let loc = unsafe { wstr(loc) };
-    guarded(this, 2, (), |c| c.lang = Lang::from_locale(&loc))
+    // The name is read inside the panic boundary, like every other input.
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 2) }, (), |c| {
+        // SAFETY: 1C passes a NUL-terminated locale name.
+        let loc = unsafe { wstr(loc) };
+        c.lang = Lang::from_locale(&loc)
+    })
 }
 
 unsafe extern "system" fn set_user_interface_language_code(this: *mut c_void, lang: *const u16) {
-    // SAFETY: 1C passes a NUL-terminated language code.
-    let lang = unsafe { wstr(lang) };
-    guarded(this, 3, (), |c| c.lang = Lang::from_locale(&lang))
+    // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
+    guarded(unsafe { object(this, 3) }, (), |c| {
+        // SAFETY: 1C passes a NUL-terminated language code.
+        let lang = unsafe { wstr(lang) };
+        c.lang = Lang::from_locale(&lang)
+    })
 }
 
 #[cfg(test)]
@@ -398,7 +425,10 @@ mod tests {
         // The second interface, as 1C would call it.
         // SAFETY: `obj` is a live object made above; index 1 is its second interface pointer.
         let this = unsafe { (obj as *mut *const c_void).add(1) }.cast::<c_void>();
-        let r = guarded(this, 1, false, |_| -> bool { panic!("boom") });
+        // SAFETY: `this` is the second interface pointer of the live object.
+        let r = guarded(unsafe { object(this, 1) }, false, |_| -> bool {
+            panic!("boom")
+        });
         assert!(!r);
         // SAFETY: still alive; freed below.
         let last = unsafe { &(*obj).component }.last_error();

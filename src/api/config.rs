@@ -44,9 +44,11 @@ impl Messenger {
     }
 
     /// Parses `whatsapp`/`telegram` (any case); names `param` in the error.
+    /// An empty value is an error too: a caller that lets "not set" mean the
+    /// default ([`Messenger::WhatsApp`]) says so where it reads the value.
     pub fn parse(value: &str, param: &str) -> Result<Messenger> {
         match value.trim().to_ascii_lowercase().as_str() {
-            "" | "whatsapp" => Ok(Messenger::WhatsApp),
+            "whatsapp" => Ok(Messenger::WhatsApp),
             "telegram" => Ok(Messenger::Telegram),
             _ => Err(Error::invalid_argument(
                 param,
@@ -240,7 +242,10 @@ impl Config {
             match key.as_str() {
                 "idInstance" | "apiToken" => {}
                 "apiUrl" => cfg.api_url = string_field(&map, key)?.unwrap_or_else(|| DEFAULT_API_URL.into()),
-                "messenger" => cfg.messenger = Messenger::parse(&string_field(&map, key)?.unwrap_or_default(), key)?,
+                // Absent, null or "" keeps the default, as for the fields below.
+                "messenger" => if let Some(v) = string_field(&map, key)?.filter(|s| !s.trim().is_empty()) {
+                    cfg.messenger = Messenger::parse(&v, key)?;
+                },
                 "userId" => cfg.user_id = string_field(&map, key)?.filter(|s| !s.is_empty()),
                 "userToken" => cfg.user_token = string_field(&map, key)?.filter(|s| !s.is_empty()).map(Secret::new),
                 "proxy" => cfg.proxy = string_field(&map, key)?.filter(|s| !s.is_empty()),
@@ -363,6 +368,31 @@ fn seconds_field(map: &Map<String, Value>, key: &str) -> Result<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_messenger_is_refused_unless_the_caller_means_the_default() {
+        assert_eq!(
+            Messenger::parse(" TELEGRAM ", "m").unwrap(),
+            Messenger::Telegram
+        );
+        let e = Messenger::parse("", "messenger").unwrap_err();
+        assert!(e.to_string().contains("messenger"), "{e}");
+        // The C configuration: absent, null and "" keep the default, like its other fields.
+        for v in [
+            "",
+            r#","messenger": null"#,
+            r#","messenger": """#,
+            r#","messenger": " ""#,
+        ] {
+            let c = Config::from_json(&format!(r#"{{"idInstance": "1", "apiToken": "t"{v}}}"#))
+                .unwrap();
+            assert_eq!(c.messenger, Messenger::WhatsApp, "{v}");
+        }
+        assert!(
+            Config::from_json(r#"{"idInstance": "1", "apiToken": "t", "messenger": "viber"}"#)
+                .is_err()
+        );
+    }
 
     #[test]
     fn json_config_and_validation() {

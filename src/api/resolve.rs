@@ -12,7 +12,7 @@
 //! lookup thread would return into this library's code, which 1C may have
 //! unloaded by then; so if any is still running when a client is dropped,
 //! the library is pinned in memory for the rest of the process
-//! ([`crate::ffi::pin_library`]) and the thread ends harmlessly later.
+//! ([`crate::pin::pin_library`]) and the thread ends harmlessly later.
 //!
 //! Why not an asynchronous resolver (reqwest's `hickory-dns`): measured, it
 //! grows the Linux release library from 3.88 MB to 5.04 MB (a DNS protocol
@@ -55,7 +55,7 @@ impl ThreadResolver {
         let mut threads = self.threads();
         Self::reap(&mut threads);
         if !threads.is_empty() {
-            crate::ffi::pin_library();
+            crate::pin::pin_library();
             threads.clear();
         }
     }

@@ -9,7 +9,6 @@
 mod batch;
 mod boundary;
 mod bytes;
-mod pin;
 pub mod result;
 
 use std::ffi::{c_char, CStr};
@@ -21,7 +20,6 @@ use crate::api::{Client, Config, Error, FileSource, HttpMethod, Lang, Op};
 pub use batch::sdkwa_call_batch;
 use boundary::{finish, guard, optional_str, panic_error, required_str, set_last_error};
 pub use bytes::{sdkwa_bytes_free, sdkwa_call_bytes};
-pub(crate) use pin::pin_library;
 pub use result::*;
 
 /// An sdkwa client: create with [`sdkwa_client_new`], free with [`sdkwa_client_free`].

@@ -1,5 +1,6 @@
 //! Result codes of the C ABI: `0` is success, every other value is one
 //! [`ErrorKind`](crate::api::ErrorKind) (the same number).
+#![forbid(unsafe_code)]
 
 use crate::api::ErrorKind;
 

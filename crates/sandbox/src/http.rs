@@ -117,7 +117,7 @@ async fn api2(
     // Op::GetInstance: the first instance of the sandbox account.
     let id = s
         .accounts()
-        .get(account::DEFAULT_USER_ID)
+        .get(super::users::DEFAULT_USER_ID)
         .and_then(|a| a.instances.keys().next().cloned())
         .unwrap_or_default();
     Json(json!({ "result": true, "data": { "instanceId": id } })).into_response()

@@ -6,6 +6,7 @@
 //! as the `sdkwa-sandbox` binary; drive it like a phone would through the
 //! control API (`/sandbox/…`, documented in the README).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod account;
 mod answer;
@@ -17,6 +18,7 @@ mod qr;
 mod service;
 mod state;
 mod tls;
+mod users;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,11 +27,11 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-pub use account::{DEFAULT_USER_ID, DEFAULT_USER_TOKEN};
 pub use faults::{Fault, FaultKind};
 pub use qr::qr_png;
 use sdkwa1c::api::Config;
 pub use state::SANDBOX_CODE;
+pub use users::{DEFAULT_USER_ID, DEFAULT_USER_TOKEN};
 
 /// The default instance's id.
 pub const DEFAULT_ID: &str = "1101000001";

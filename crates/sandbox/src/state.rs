@@ -219,7 +219,7 @@ pub struct Shared {
     /// Uploaded files by key.
     pub files: Mutex<HashMap<String, StoredFile>>,
     /// The account API's users by user id.
-    pub accounts: Mutex<HashMap<String, super::account::Account>>,
+    pub accounts: Mutex<HashMap<String, super::users::Account>>,
     /// The last API requests, oldest first.
     pub log: Mutex<VecDeque<Value>>,
     /// Simulated latency and rate limit.
@@ -266,7 +266,7 @@ impl Shared {
     }
 
     /// The account API's users, locked.
-    pub fn accounts(&self) -> MutexGuard<'_, HashMap<String, super::account::Account>> {
+    pub fn accounts(&self) -> MutexGuard<'_, HashMap<String, super::users::Account>> {
         self.accounts.lock().unwrap_or_else(|p| p.into_inner())
     }
 

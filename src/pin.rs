@@ -1,6 +1,10 @@
-//! Keeping this library loaded for the rest of the process. Here because it
-//! needs the platform's loader (`unsafe`), which lives in `src/ffi`; used by
-//! the resolver (`src/api/resolve.rs`) when a lookup thread outlives its client.
+//! Keeping this library loaded for the rest of the process: the one call
+//! into the platform's loader (`dladdr`/`dlopen`, `GetModuleHandleExW`) that
+//! the core needs. The resolver (`src/api/resolve.rs`) pins the library when
+//! a lookup thread outlives its client, whichever face — 1C add-in, C ABI or
+//! Rust — made the client. A leaf module of its own, so that the core depends
+//! on no host layer; with `src/ffi` and `src/addin` the only place `unsafe`
+//! is allowed.
 
 use std::sync::Once;
 
