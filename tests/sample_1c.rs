@@ -595,6 +595,73 @@ fn client_handlers_fail_clearly_and_return_at_once_during_shutdown() {
     );
 }
 
+/// The names of `tests/data/1c-newer-than-8.3.16.txt` that `words` use:
+/// "path:line name" for each.
+fn newer_than_8_3_16(modules: &[Module]) -> Vec<String> {
+    let list = dump::text(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/1c-newer-than-8.3.16.txt"),
+    );
+    let names: Vec<String> = list
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+        .collect();
+    assert!(names.len() >= 12, "{} names", names.len());
+    let denied = |word: &str| {
+        let word = word.to_lowercase();
+        names.iter().any(|n| match n.strip_prefix('*') {
+            Some(suffix) => word.ends_with(suffix),
+            None => word == *n,
+        })
+    };
+    let mut found = Vec::new();
+    for m in modules {
+        for (line, word) in m.code_words() {
+            if denied(&word) {
+                found.push(format!("{}:{line} {word}", m.path.display()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_module_calls_a_global_context_method_newer_than_the_compatibility_mode() {
+    // Both dumps declare compatibility 8.3.16: a method of 8.3.18 fails there.
+    let found = newer_than_8_3_16(&modules());
+    assert!(
+        found.is_empty(),
+        "methods newer than 8.3.16:\n{}",
+        found.join("\n")
+    );
+    // The check notices the old save dialog of the chat workspace and an
+    // asynchronous function, but not a comment or a string naming them.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("Module.bsl");
+    std::fs::write(
+        &bad,
+        "&НаКлиенте\nПроцедура А(Адрес)\n\t// НачатьПолучениеФайлаССервера\n\tТекст = \"ВопросАсинх\";\n\
+         \tНачатьПолучениеФайлаССервера(Адрес, \"a.txt\", Новый ПараметрыДиалогаПолученияФайлов(\"\"));\n\
+         \tПредупреждениеАсинх(Текст);\nКонецПроцедуры\n",
+    )
+    .unwrap();
+    let found = newer_than_8_3_16(&[dump::parse_bsl(&bad)]);
+    let words: Vec<&str> = found
+        .iter()
+        .map(|f| f.rsplit(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        words,
+        [
+            "НачатьПолучениеФайлаССервера",
+            "ПараметрыДиалогаПолученияФайлов",
+            "ПредупреждениеАсинх"
+        ],
+        "{found:?}"
+    );
+}
+
 #[test]
 fn every_bsl_module_formats_unchanged_with_bslfmt() {
     // bslfmt (PyPI) formats BSL indentation and spacing by the 1C standards;
