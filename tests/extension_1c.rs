@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use common::dump::{self, local};
 use common::form;
 use common::order;
+use common::webhook;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -117,6 +118,7 @@ fn every_object_has_its_file_and_every_uuid_is_unique() {
         ("InformationRegister", "SDKWAТокены"),
         ("CommonModule", "SDKWAТокены"),
         ("CommonModule", "SDKWAЖурнал"),
+        ("CommonModule", "SDKWAВебхукСервер"),
         ("Role", "SDKWAПолныеПрава"),
         ("HTTPService", "SDKWAВебхук"),
         ("DataProcessor", "SDKWAПомощникНастройки"),
@@ -574,4 +576,18 @@ fn the_journal_module_names_only_fields_of_the_register() {
     let (missing, _) = journal_fields_missing(&dump::parse_bsl(&copy), &fields);
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert!(missing[0].ends_with("Запись.ФайлИмя"), "{missing:?}");
+}
+
+#[test]
+fn the_webhook_service_handler_and_url_parameter_fit_together() {
+    let m = webhook::service_module(&extension(), "SDKWAВебхук");
+    assert!(
+        m.source.contains("SDKWAЖурнал.ЗаписатьУведомление("),
+        "the service writes nothing to the journal"
+    );
+}
+
+#[test]
+fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() {
+    webhook::refuses_without_a_token_logs_and_never_fails_unhandled(&extension(), "SDKWAВебхук");
 }
