@@ -544,6 +544,68 @@ fn client_handlers_fail_clearly_and_return_at_once_during_shutdown() {
     );
 }
 
+#[test]
+fn every_bsl_module_formats_unchanged_with_bslfmt() {
+    // bslfmt (PyPI) formats BSL indentation and spacing by the 1C standards;
+    // scripts/test-all.sh installs it.
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let available = std::process::Command::new(&python)
+        .args(["-m", "bslfmt", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        // scripts/test-all.sh installs bslfmt and sets SDKWA_REQUIRE_BSLFMT=1:
+        // there a missing formatter is a failure, not a silent skip.
+        assert!(
+            std::env::var_os("SDKWA_REQUIRE_BSLFMT").is_none_or(|v| v != "1"),
+            "bslfmt is not installed and SDKWA_REQUIRE_BSLFMT=1 ({python} -m pip install bslfmt)"
+        );
+        eprintln!("SKIPPED: bslfmt is not installed ({python} -m pip install bslfmt; scripts/test-all.sh does it)");
+        return;
+    }
+    let check = |files: &[PathBuf]| {
+        std::process::Command::new(&python)
+            .args(["-m", "bslfmt", "--check", "--diff", "--"])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    let out = check(&bsl_files());
+    assert!(
+        out.status.success(),
+        "modules bslfmt would change:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The check notices a badly indented module.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.bsl");
+    std::fs::write(
+        &bad,
+        "Процедура А()\nЕсли Истина Тогда\nВозврат;\nКонецЕсли;\nКонецПроцедуры\n",
+    )
+    .unwrap();
+    assert!(!check(&[bad]).status.success());
+}
+
+/// `ВыполнитьВсе` runs every one of the seed's 14 examples, each exactly once.
+#[test]
+fn run_all_runs_every_example() {
+    let m = module("CommonModules/SDKWAПримеры/Ext/Module.bsl");
+    let body = m.routine("ВыполнитьВсе");
+    for n in 1..=14 {
+        let prefix = format!("Пример{n:02}");
+        let calls = body.matches(&prefix).count();
+        assert_eq!(
+            calls, 1,
+            "ВыполнитьВсе calls {prefix}… {calls} times:\n{body}"
+        );
+        let defined = m.source.contains(&format!("Процедура {prefix}"))
+            || m.source.contains(&format!("Функция {prefix}"));
+        assert!(defined, "{prefix}… is defined in the module");
+    }
+}
+
 /// The names of `tests/data/1c-newer-than-8.3.16.txt` that `words` use:
 /// "path:line name" for each.
 fn newer_than_8_3_16(modules: &[Module]) -> Vec<String> {
@@ -609,60 +671,4 @@ fn no_module_calls_a_global_context_method_newer_than_the_compatibility_mode() {
         ],
         "{found:?}"
     );
-}
-
-#[test]
-fn every_bsl_module_formats_unchanged_with_bslfmt() {
-    // bslfmt (PyPI) formats BSL indentation and spacing by the 1C standards;
-    // scripts/test-all.sh installs it.
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let available = std::process::Command::new(&python)
-        .args(["-m", "bslfmt", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !available {
-        eprintln!("SKIPPED: bslfmt is not installed ({python} -m pip install bslfmt; scripts/test-all.sh does it)");
-        return;
-    }
-    let check = |files: &[PathBuf]| {
-        std::process::Command::new(&python)
-            .args(["-m", "bslfmt", "--check", "--diff", "--"])
-            .args(files)
-            .output()
-            .unwrap()
-    };
-    let out = check(&bsl_files());
-    assert!(
-        out.status.success(),
-        "modules bslfmt would change:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // The check notices a badly indented module.
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.bsl");
-    std::fs::write(
-        &bad,
-        "Процедура А()\nЕсли Истина Тогда\nВозврат;\nКонецЕсли;\nКонецПроцедуры\n",
-    )
-    .unwrap();
-    assert!(!check(&[bad]).status.success());
-}
-
-/// `ВыполнитьВсе` runs every one of the seed's 14 examples, each exactly once.
-#[test]
-fn run_all_runs_every_example() {
-    let m = module("CommonModules/SDKWAПримеры/Ext/Module.bsl");
-    let body = m.routine("ВыполнитьВсе");
-    for n in 1..=14 {
-        let prefix = format!("Пример{n:02}");
-        let calls = body.matches(&prefix).count();
-        assert_eq!(
-            calls, 1,
-            "ВыполнитьВсе calls {prefix}… {calls} times:\n{body}"
-        );
-        let defined = m.source.contains(&format!("Процедура {prefix}"))
-            || m.source.contains(&format!("Функция {prefix}"));
-        assert!(defined, "{prefix}… is defined in the module");
-    }
 }
