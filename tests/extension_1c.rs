@@ -591,3 +591,41 @@ fn the_webhook_service_handler_and_url_parameter_fit_together() {
 fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() {
     webhook::refuses_without_a_token_logs_and_never_fails_unhandled(&extension(), "SDKWAВебхук");
 }
+
+#[test]
+fn every_attribute_of_the_connections_catalog_is_used() {
+    // A setting nobody reads misleads whoever fills it in.
+    let root = extension();
+    let src = dump::text(&root.join("Catalogs/SDKWAПодключения.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let attributes: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.is_element() && local(*n) == "Attribute")
+        .map(|a| {
+            a.descendants()
+                .find(|c| c.is_element() && local(*c) == "Name")
+                .and_then(|c| c.text())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(attributes.len() >= 4, "{attributes:?}");
+    let mut code = String::new();
+    for path in dump::files(&root, ".bsl")
+        .into_iter()
+        .chain(dump::files(&root, "Form.xml"))
+    {
+        code.push_str(&code_only(&dump::text(&path)));
+    }
+    for a in &attributes {
+        // `.Name` as a whole word: Объект.Name in a form's data path,
+        // Подключение.Name or a query's field in the code.
+        let used = code.match_indices(&format!(".{a}")).any(|(i, m)| {
+            !code[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        }) || code.contains(&format!("\"{a}\""));
+        assert!(used, "catalog attribute {a} is used nowhere");
+    }
+}
