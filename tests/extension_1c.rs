@@ -629,3 +629,39 @@ fn every_attribute_of_the_connections_catalog_is_used() {
         assert!(used, "catalog attribute {a} is used nowhere");
     }
 }
+
+#[test]
+fn the_tokens_module_is_not_callable_from_the_client_and_only_server_code_calls_it() {
+    let root = extension();
+    let src = dump::text(&root.join("CommonModules/SDKWAТокены.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    assert_eq!(property(&doc, "ServerCall"), Some("false"));
+    assert_eq!(property(&doc, "Server"), Some("true"));
+    assert_eq!(property(&doc, "Privileged"), Some("true"));
+    assert_eq!(property(&doc, "ClientManagedApplication"), Some("false"));
+    // In a form module, every call sits in a server routine.
+    let mut calls = 0;
+    for path in dump::files(&root, ".bsl") {
+        let m = dump::parse_bsl(&path);
+        let lines: Vec<&str> = m.source.lines().collect();
+        let defs = m.definitions();
+        for (line, _, _) in m.member_uses(&["SDKWAТокены"]) {
+            calls += 1;
+            if !path.to_string_lossy().contains("/Forms/") {
+                continue; // Common modules and the HTTP service run on the server.
+            }
+            let def = defs
+                .values()
+                .find(|d| d.lines.0 <= line && line <= d.lines.1)
+                .unwrap();
+            let directive = lines[def.lines.0 - 2].trim();
+            assert!(
+                directive == "&НаСервере" || directive == "&НаСервереБезКонтекста",
+                "{}:{line}: SDKWAТокены called from {directive} {}",
+                path.display(),
+                def.name
+            );
+        }
+    }
+    assert!(calls >= 4, "{calls} calls of SDKWAТокены");
+}
