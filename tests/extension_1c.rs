@@ -665,3 +665,51 @@ fn the_tokens_module_is_not_callable_from_the_client_and_only_server_code_calls_
     }
     assert!(calls >= 4, "{calls} calls of SDKWAТокены");
 }
+
+#[test]
+fn the_wizard_refreshes_the_qr_code_until_the_instance_is_authorized() {
+    // Issue 13: the QR code is refreshed until the state is `authorized`. The
+    // code request answers alreadyLogged once linked; the state is polled on
+    // its own timer as well, and either stops both.
+    let m = dump::parse_bsl(
+        &extension().join("DataProcessors/SDKWAПомощникНастройки/Forms/Форма/Ext/Form/Module.bsl"),
+    );
+    let show = m.routine("ПоказатьQR");
+    for handler in ["ОбновитьQR", "ПроверитьАвторизацию"] {
+        assert!(
+            show.contains(&format!("ПодключитьОбработчикОжидания(\"{handler}\"")),
+            "{show}"
+        );
+        assert!(
+            m.definitions()[&handler.to_lowercase()].exported,
+            "{handler}"
+        );
+    }
+    let state = m.routine("ПроверитьАвторизацию");
+    assert!(state.contains("\"ПолучитьСостояниеИнстанса\""), "{state}");
+    let authorized = state
+        .find("= \"authorized\"")
+        .expect("a check for authorized");
+    assert!(
+        state[authorized..].contains("ЗавершитьОжиданиеАвторизации()"),
+        "{state}"
+    );
+    assert!(
+        m.routine("ОбновитьQRНаСервере")
+            .contains("\"alreadyLogged\""),
+        "the code request's alreadyLogged"
+    );
+    assert!(m
+        .routine("ОбновитьQR")
+        .contains("ЗавершитьОжиданиеАвторизации()"));
+    let stop = m.routine("ОстановитьОжиданиеАвторизации");
+    for handler in ["ОбновитьQR", "ПроверитьАвторизацию"] {
+        assert!(
+            stop.contains(&format!("ОтключитьОбработчикОжидания(\"{handler}\")")),
+            "{stop}"
+        );
+    }
+    assert!(m
+        .routine("ЗавершитьОжиданиеАвторизации")
+        .contains("ОстановитьОжиданиеАвторизации()"));
+}
