@@ -1,8 +1,8 @@
-//! The 1C sample's XML is written the way the 1C Designer (format 2.9,
-//! platform 8.3.16) writes it: element order, properties and the fixed sets
-//! checked against facts taken from real Designer dumps (see
-//! `tests/data/1c-order/README.md`). No 1C platform runs here, so this
-//! comparison stands in for loading the dump.
+//! The XML of both 1C dumps (the sample and, where a test says so, the
+//! extension) is written the way the 1C Designer (format 2.9, platform 8.3.16)
+//! writes it: element order, properties and the fixed sets checked against
+//! facts taken from real Designer dumps (see `tests/data/1c-order/README.md`).
+//! No 1C platform runs here, so this comparison stands in for loading the dump.
 
 mod common;
 
@@ -14,6 +14,11 @@ use common::order;
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("1c-sample")
+}
+
+/// Both dumps: the sample configuration and the configuration extension.
+fn dumps() -> [PathBuf; 2] {
+    [sample(), sample().with_file_name("1c-extension")]
 }
 
 fn doc_of(path: &Path) -> String {
@@ -63,29 +68,43 @@ fn configuration_declares_the_contained_objects_of_format_2_9() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    let src = doc_of(&sample().join("Configuration.xml"));
-    let doc = roxmltree::Document::parse(&src).unwrap();
-    assert!(doc.root_element().attribute("version") == Some("2.9"));
-    let ours: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.is_element() && local(*n) == "ClassId")
-        .map(|n| n.text().unwrap())
-        .collect();
-    assert_eq!(ours.len(), expected.len(), "{ours:?}");
-    assert_eq!(ours.iter().copied().collect::<BTreeSet<_>>(), expected);
+    for root in dumps() {
+        let src = doc_of(&root.join("Configuration.xml"));
+        let doc = roxmltree::Document::parse(&src).unwrap();
+        assert_eq!(
+            doc.root_element().attribute("version"),
+            Some("2.9"),
+            "{}",
+            root.display()
+        );
+        let ours: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.is_element() && local(*n) == "ClassId")
+            .map(|n| n.text().unwrap())
+            .collect();
+        assert_eq!(ours.len(), expected.len(), "{}: {ours:?}", root.display());
+        assert_eq!(
+            ours.iter().copied().collect::<BTreeSet<_>>(),
+            expected,
+            "{}",
+            root.display()
+        );
+    }
 }
 
 #[test]
 fn the_addin_template_is_of_type_addin() {
     // The packaging script writes the add-in zip as the template's Ext/Template.bin,
     // the file name the platform uses for an AddIn template as for BinaryData.
-    let src = doc_of(&sample().join("CommonTemplates/SDKWAКомпонента.xml"));
-    let doc = roxmltree::Document::parse(&src).unwrap();
-    let t = doc
-        .descendants()
-        .find(|n| n.is_element() && local(*n) == "TemplateType")
-        .and_then(|n| n.text());
-    assert_eq!(t, Some("AddIn"));
+    for root in dumps() {
+        let src = doc_of(&root.join("CommonTemplates/SDKWAКомпонента.xml"));
+        let doc = roxmltree::Document::parse(&src).unwrap();
+        let t = doc
+            .descendants()
+            .find(|n| n.is_element() && local(*n) == "TemplateType")
+            .and_then(|n| n.text());
+        assert_eq!(t, Some("AddIn"), "{}", root.display());
+    }
 }
 
 #[test]

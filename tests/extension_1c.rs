@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use common::dump::{self, local};
 use common::form;
 use common::order;
+use common::webhook;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -117,6 +118,7 @@ fn every_object_has_its_file_and_every_uuid_is_unique() {
         ("InformationRegister", "SDKWAТокены"),
         ("CommonModule", "SDKWAТокены"),
         ("CommonModule", "SDKWAЖурнал"),
+        ("CommonModule", "SDKWAВебхукСервер"),
         ("Role", "SDKWAПолныеПрава"),
         ("HTTPService", "SDKWAВебхук"),
         ("DataProcessor", "SDKWAПомощникНастройки"),
@@ -574,4 +576,140 @@ fn the_journal_module_names_only_fields_of_the_register() {
     let (missing, _) = journal_fields_missing(&dump::parse_bsl(&copy), &fields);
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert!(missing[0].ends_with("Запись.ФайлИмя"), "{missing:?}");
+}
+
+#[test]
+fn the_webhook_service_handler_and_url_parameter_fit_together() {
+    let m = webhook::service_module(&extension(), "SDKWAВебхук");
+    assert!(
+        m.source.contains("SDKWAЖурнал.ЗаписатьУведомление("),
+        "the service writes nothing to the journal"
+    );
+}
+
+#[test]
+fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() {
+    webhook::refuses_without_a_token_logs_and_never_fails_unhandled(&extension(), "SDKWAВебхук");
+}
+
+#[test]
+fn every_attribute_of_the_connections_catalog_is_used() {
+    // A setting nobody reads misleads whoever fills it in.
+    let root = extension();
+    let src = dump::text(&root.join("Catalogs/SDKWAПодключения.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let attributes: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.is_element() && local(*n) == "Attribute")
+        .map(|a| {
+            a.descendants()
+                .find(|c| c.is_element() && local(*c) == "Name")
+                .and_then(|c| c.text())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(attributes.len() >= 4, "{attributes:?}");
+    let mut code = String::new();
+    for path in dump::files(&root, ".bsl")
+        .into_iter()
+        .chain(dump::files(&root, "Form.xml"))
+    {
+        code.push_str(&code_only(&dump::text(&path)));
+    }
+    for a in &attributes {
+        // `.Name` as a whole word: Объект.Name in a form's data path,
+        // Подключение.Name or a query's field in the code.
+        let used = code.match_indices(&format!(".{a}")).any(|(i, m)| {
+            !code[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        }) || code.contains(&format!("\"{a}\""));
+        assert!(used, "catalog attribute {a} is used nowhere");
+    }
+}
+
+#[test]
+fn the_tokens_module_is_not_callable_from_the_client_and_only_server_code_calls_it() {
+    let root = extension();
+    let src = dump::text(&root.join("CommonModules/SDKWAТокены.xml"));
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    assert_eq!(property(&doc, "ServerCall"), Some("false"));
+    assert_eq!(property(&doc, "Server"), Some("true"));
+    assert_eq!(property(&doc, "Privileged"), Some("true"));
+    assert_eq!(property(&doc, "ClientManagedApplication"), Some("false"));
+    // In a form module, every call sits in a server routine.
+    let mut calls = 0;
+    for path in dump::files(&root, ".bsl") {
+        let m = dump::parse_bsl(&path);
+        let lines: Vec<&str> = m.source.lines().collect();
+        let defs = m.definitions();
+        for (line, _, _) in m.member_uses(&["SDKWAТокены"]) {
+            calls += 1;
+            if !path.to_string_lossy().contains("/Forms/") {
+                continue; // Common modules and the HTTP service run on the server.
+            }
+            let def = defs
+                .values()
+                .find(|d| d.lines.0 <= line && line <= d.lines.1)
+                .unwrap();
+            let directive = lines[def.lines.0 - 2].trim();
+            assert!(
+                directive == "&НаСервере" || directive == "&НаСервереБезКонтекста",
+                "{}:{line}: SDKWAТокены called from {directive} {}",
+                path.display(),
+                def.name
+            );
+        }
+    }
+    assert!(calls >= 4, "{calls} calls of SDKWAТокены");
+}
+
+#[test]
+fn the_wizard_refreshes_the_qr_code_until_the_instance_is_authorized() {
+    // Issue 13: the QR code is refreshed until the state is `authorized`. The
+    // code request answers alreadyLogged once linked; the state is polled on
+    // its own timer as well, and either stops both.
+    let m = dump::parse_bsl(
+        &extension().join("DataProcessors/SDKWAПомощникНастройки/Forms/Форма/Ext/Form/Module.bsl"),
+    );
+    let show = m.routine("ПоказатьQR");
+    for handler in ["ОбновитьQR", "ПроверитьАвторизацию"] {
+        assert!(
+            show.contains(&format!("ПодключитьОбработчикОжидания(\"{handler}\"")),
+            "{show}"
+        );
+        assert!(
+            m.definitions()[&handler.to_lowercase()].exported,
+            "{handler}"
+        );
+    }
+    let state = m.routine("ПроверитьАвторизацию");
+    assert!(state.contains("\"ПолучитьСостояниеИнстанса\""), "{state}");
+    let authorized = state
+        .find("= \"authorized\"")
+        .expect("a check for authorized");
+    assert!(
+        state[authorized..].contains("ЗавершитьОжиданиеАвторизации()"),
+        "{state}"
+    );
+    assert!(
+        m.routine("ОбновитьQRНаСервере")
+            .contains("\"alreadyLogged\""),
+        "the code request's alreadyLogged"
+    );
+    assert!(m
+        .routine("ОбновитьQR")
+        .contains("ЗавершитьОжиданиеАвторизации()"));
+    let stop = m.routine("ОстановитьОжиданиеАвторизации");
+    for handler in ["ОбновитьQR", "ПроверитьАвторизацию"] {
+        assert!(
+            stop.contains(&format!("ОтключитьОбработчикОжидания(\"{handler}\")")),
+            "{stop}"
+        );
+    }
+    assert!(m
+        .routine("ЗавершитьОжиданиеАвторизации")
+        .contains("ОстановитьОжиданиеАвторизации()"));
 }

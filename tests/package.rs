@@ -327,17 +327,30 @@ fn the_assembled_extension_has_identical_copies_of_the_shared_files_and_the_real
         n += 1;
     }
     assert!(n >= 2, "{n} shared files");
-    // Its own files are copied unchanged, and nothing the repository keeps
-    // beside the dump (README, SHARED) leaks into it.
+    // Its own files (metadata, modules, forms) are copied unchanged, and
+    // nothing the repository keeps beside the dump (README, SHARED) leaks into it.
     let source = root().join("1c-extension");
-    for f in common::dump::files(&source, ".xml") {
+    let mut own = 0;
+    for f in common::dump::files(&source, "") {
         let rel = f.strip_prefix(&source).unwrap();
+        if rel == Path::new("README.md") || rel == Path::new("SHARED") {
+            continue;
+        }
         assert_eq!(
             std::fs::read(&f).unwrap(),
-            std::fs::read(dump.join(rel)).unwrap()
+            std::fs::read(dump.join(rel)).unwrap_or_else(|e| panic!("{}: {e}", rel.display())),
+            "{}",
+            rel.display()
         );
+        own += 1;
     }
+    assert!(own >= 20, "{own} own files");
+    assert!(own >= common::dump::files(&source, ".bsl").len() + 10);
     assert!(!dump.join("SHARED").exists() && !dump.join("README.md").exists());
+    // The assembled dump as a whole passes the order check against the
+    // platform's dumps, shared modules included.
+    let findings = common::order::check(&dump);
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
     // The parsers see a complete extension: every listed object has its file.
     for (kind, name) in common::dump::configuration_objects(&dump) {
         let path = dump

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use common::dump::{self, local, Module};
 use common::form;
 use common::host;
+use common::webhook;
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("1c-sample")
@@ -403,19 +404,7 @@ fn every_seed_example_is_in_the_sample_and_calls_an_existing_processor_method() 
 #[test]
 fn the_webhook_service_handler_and_register_fit_together() {
     let root = sample();
-    let src = dump::text(&root.join("HTTPServices/WhatsAppWebhook.xml"));
-    let doc = roxmltree::Document::parse(&src).unwrap();
-    let handlers = module("HTTPServices/WhatsAppWebhook/Ext/Module.bsl").definitions();
-    let mut n = 0;
-    for h in doc
-        .descendants()
-        .filter(|n| n.is_element() && local(*n) == "Handler")
-    {
-        let name = h.text().unwrap();
-        assert!(handlers.contains_key(&name.to_lowercase()), "no {name}");
-        n += 1;
-    }
-    assert_eq!(n, 1);
+    let module = webhook::service_module(&root, "WhatsAppWebhook");
     // The fields the module writes are the register's.
     let reg = dump::text(&root.join("InformationRegisters/ВходящиеСообщенияSDKWA.xml"));
     let reg = roxmltree::Document::parse(&reg).unwrap();
@@ -431,7 +420,6 @@ fn the_webhook_service_handler_and_register_fit_together() {
                 .to_string()
         })
         .collect();
-    let module = module("HTTPServices/WhatsAppWebhook/Ext/Module.bsl");
     let written: Vec<_> = module.member_uses(&["Запись"]);
     assert!(written.len() >= 7);
     for (line, field, args) in written {
@@ -515,46 +503,7 @@ fn the_qr_template_is_read_by_its_area_name() {
 
 #[test]
 fn the_webhook_service_refuses_without_a_token_logs_and_never_fails_unhandled() {
-    let m = module("HTTPServices/WhatsAppWebhook/Ext/Module.bsl");
-    // The handler's whole body is one Попытка: its own error is a handled 500.
-    let handler = m.routine("ВходящееУведомлениеPOST");
-    let body: Vec<&str> = handler
-        .lines()
-        .skip(1)
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    assert_eq!(body.first(), Some(&"Попытка"), "{handler}");
-    assert!(handler.contains("ОтветТекстом(500"), "{handler}");
-    let work = m.routine("ОбработатьУведомление");
-    let refuse = work
-        .find("ПустаяСтрока(Токен)")
-        .expect("a check for an empty token");
-    let parse = work.find("РазобратьУведомление").unwrap();
-    assert!(
-        refuse < parse && work[refuse..parse].contains("ОтветТекстом(401"),
-        "{work}"
-    );
-    // Header names and the Bearer prefix compared case-insensitively.
-    assert!(
-        !m.source.contains("Заголовки.Получить("),
-        "a case-sensitive header lookup"
-    );
-    let header = m.routine("ТокенИзЗаголовка");
-    assert!(
-        header.contains("НРег(Заголовок.Ключ) = \"authorization\""),
-        "{header}"
-    );
-    assert!(
-        header.contains("НРег(Лев(Значение, 7)) = \"bearer \""),
-        "{header}"
-    );
-    // Every refusal goes to the event log.
-    assert!(m
-        .routine("ЗаписатьОтказ")
-        .contains("ЗаписьЖурналаРегистрации("));
-    let refusals = m.source.matches("ЗаписатьОтказ(").count() - 1;
-    assert!(refusals >= 3, "{refusals} refusals logged");
+    webhook::refuses_without_a_token_logs_and_never_fails_unhandled(&sample(), "WhatsAppWebhook");
 }
 
 #[test]
@@ -605,6 +554,12 @@ fn every_bsl_module_formats_unchanged_with_bslfmt() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !available {
+        // scripts/test-all.sh installs bslfmt and sets SDKWA_REQUIRE_BSLFMT=1:
+        // there a missing formatter is a failure, not a silent skip.
+        assert!(
+            std::env::var_os("SDKWA_REQUIRE_BSLFMT").is_none_or(|v| v != "1"),
+            "bslfmt is not installed and SDKWA_REQUIRE_BSLFMT=1 ({python} -m pip install bslfmt)"
+        );
         eprintln!("SKIPPED: bslfmt is not installed ({python} -m pip install bslfmt; scripts/test-all.sh does it)");
         return;
     }
@@ -649,4 +604,71 @@ fn run_all_runs_every_example() {
             || m.source.contains(&format!("Функция {prefix}"));
         assert!(defined, "{prefix}… is defined in the module");
     }
+}
+
+/// The names of `tests/data/1c-newer-than-8.3.16.txt` that `words` use:
+/// "path:line name" for each.
+fn newer_than_8_3_16(modules: &[Module]) -> Vec<String> {
+    let list = dump::text(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/1c-newer-than-8.3.16.txt"),
+    );
+    let names: Vec<String> = list
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+        .collect();
+    assert!(names.len() >= 12, "{} names", names.len());
+    let denied = |word: &str| {
+        let word = word.to_lowercase();
+        names.iter().any(|n| match n.strip_prefix('*') {
+            Some(suffix) => word.ends_with(suffix),
+            None => word == *n,
+        })
+    };
+    let mut found = Vec::new();
+    for m in modules {
+        for (line, word) in m.code_words() {
+            if denied(&word) {
+                found.push(format!("{}:{line} {word}", m.path.display()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_module_calls_a_global_context_method_newer_than_the_compatibility_mode() {
+    // Both dumps declare compatibility 8.3.16: a method of 8.3.18 fails there.
+    let found = newer_than_8_3_16(&modules());
+    assert!(
+        found.is_empty(),
+        "methods newer than 8.3.16:\n{}",
+        found.join("\n")
+    );
+    // The check notices the old save dialog of the chat workspace and an
+    // asynchronous function, but not a comment or a string naming them.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("Module.bsl");
+    std::fs::write(
+        &bad,
+        "&НаКлиенте\nПроцедура А(Адрес)\n\t// НачатьПолучениеФайлаССервера\n\tТекст = \"ВопросАсинх\";\n\
+         \tНачатьПолучениеФайлаССервера(Адрес, \"a.txt\", Новый ПараметрыДиалогаПолученияФайлов(\"\"));\n\
+         \tПредупреждениеАсинх(Текст);\nКонецПроцедуры\n",
+    )
+    .unwrap();
+    let found = newer_than_8_3_16(&[dump::parse_bsl(&bad)]);
+    let words: Vec<&str> = found
+        .iter()
+        .map(|f| f.rsplit(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        words,
+        [
+            "НачатьПолучениеФайлаССервера",
+            "ПараметрыДиалогаПолученияФайлов",
+            "ПредупреждениеАсинх"
+        ],
+        "{found:?}"
+    );
 }

@@ -180,6 +180,23 @@ impl Module {
         out
     }
 
+    /// Every word of the code, comments and string literals left out:
+    /// (line, word) for each identifier or keyword leaf of the syntax tree.
+    pub fn code_words(&self) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        self.walk(|n| {
+            if n.child_count() > 0 || n.kind().contains("comment") || n.kind().contains("string") {
+                return;
+            }
+            let text = self.node_text(n);
+            if !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                out.push((n.start_position().row + 1, text.to_string()));
+            }
+        });
+        out.sort();
+        out
+    }
+
     /// Calls and property accesses on a variable named one of `receivers`
     /// (case-insensitive): (line, member name, Some(argument count) for a call).
     pub fn member_uses(&self, receivers: &[&str]) -> Vec<(usize, String, Option<usize>)> {

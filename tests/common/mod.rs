@@ -7,6 +7,7 @@ pub mod form;
 pub mod host;
 pub mod order;
 pub mod rng;
+pub mod webhook;
 
 use std::time::Duration;
 
