@@ -467,6 +467,26 @@ fn the_chat_workspace_journals_each_notification_before_acknowledging_it() {
     );
     let server = m.routine("ЗаписатьУведомлениеНаСервере");
     assert!(server.contains("SDKWAЖурнал.ЗаписатьУведомление(Подключение, Уведомление.body)"));
+    // A notification that cannot be read as a Структура never will be: it goes
+    // to the event log and is acknowledged (success), so that one broken item
+    // does not stop receiving; only a failed journal write is retried.
+    let read = server
+        .find("Уведомление = SDKWAКлиентСервер.ПрочитатьОтвет(Данные);")
+        .expect("the notification is read");
+    let on_error = server[read..].find("Исключение").unwrap() + read;
+    let end = server[on_error..].find("КонецПопытки;").unwrap() + on_error;
+    let handler = &server[on_error..end];
+    assert!(
+        handler.contains("ЗаписьЖурналаРегистрации(") && handler.contains("Данные"),
+        "{handler}"
+    );
+    assert!(
+        handler.contains("Возврат Итог;") && !handler.contains("Итог.Успех = Ложь"),
+        "{handler}"
+    );
+    let journal = server.find("SDKWAЖурнал.ЗаписатьУведомление(").unwrap();
+    assert!(end < journal, "read, then journal: {server}");
+    assert!(server[end..].contains("Итог.Успех = Ложь;"), "{server}");
     let lines: Vec<&str> = m.source.lines().collect();
     let def = &m.definitions()["записатьуведомлениенасервере"];
     assert_eq!(lines[def.lines.0 - 2].trim(), "&НаСервере");
