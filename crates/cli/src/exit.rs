@@ -15,7 +15,7 @@ pub const AUTH: u8 = 3;
 pub const UNREACHABLE: u8 = 4;
 /// No answer within the timeout.
 pub const TIMEOUT: u8 = 5;
-/// The service failed (HTTP 5xx) after the allowed retries.
+/// The service failed (HTTP 5xx; a read is retried first).
 pub const SERVICE: u8 = 6;
 /// The service rejected the request as invalid (HTTP 400, or no QR code to show).
 pub const REJECTED: u8 = 7;
@@ -66,7 +66,7 @@ Exit codes:
   3    the service rejected the instance id or a token (401/403)
   4    the service could not be reached (connection refused, DNS, proxy)
   5    timeout
-  6    the service failed (5xx) after the retries
+  6    the service failed (5xx; a read is retried first)
   7    the service rejected the request (400; qr: no QR code to show)
   8    not found (404: method, instance or message)
   9    too many requests (429) after the retries
