@@ -1,7 +1,7 @@
 //! The exit codes of a service that misbehaves, each reached through a real
 //! command against the sandbox's fault injection (or its TLS mode): 5
 //! timeout, 6 server error, 9 too many requests, 10 TLS, 11 malformed
-//! answer, 14 unexpected status. No token in any output (`common::run`).
+//! answer, 14 unexpected status (and 8 not found, from a wrong address). No token in any output (`common::run`).
 
 mod common;
 
@@ -161,4 +161,19 @@ fn an_unexpected_status() {
     });
     expect(good(&sb), &["send", "79001234567", "x"], 14);
     assert!(sb.messages(ID).is_empty());
+}
+
+#[test]
+fn a_wrong_api_address_is_not_found() {
+    let sb = sandbox();
+    // The sandbox's host with a path it does not serve: its 404.
+    let out = run(
+        good(&sb),
+        &["state", "--api-url", &format!("{}/wrong-prefix", sb.url())],
+    );
+    assert_eq!(out.status.code(), Some(8), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("404"),
+        "{out:?}"
+    );
 }
