@@ -1,8 +1,10 @@
 //! The command line: global settings (flags or environment) and the commands.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use sdkwa1c::Secret;
 
 const ABOUT: &str =
     "sdkwa: WhatsApp and Telegram through the sdkwa service from a shell or cron.\n\
@@ -23,7 +25,8 @@ Example:
 
 ";
 
-/// `sdkwa [SETTINGS] COMMAND`.
+/// `sdkwa [SETTINGS] COMMAND`. `Debug` shows no secret: the settings hold
+/// them in [`Secret`] and [`Address`].
 #[derive(Debug, Parser)]
 #[command(name = "sdkwa", version, about = ABOUT, after_help = format!("{AFTER}{}", crate::exit::TABLE))]
 pub struct Cli {
@@ -35,7 +38,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The connection settings, shared by every command.
+/// The connection settings, shared by every command. The tokens are
+/// [`Secret`]s and the addresses [`Address`]es, so `{:?}` of the settings
+/// (a log line, a panic message) prints no token and no password.
 #[derive(Debug, Args)]
 pub struct Settings {
     /// Service address [default: https://api.sdkwa.pro]
@@ -46,7 +51,7 @@ pub struct Settings {
         value_name = "URL",
         hide_env_values = true
     )]
-    pub api_url: Option<String>,
+    pub api_url: Option<Address>,
     /// Instance id (idInstance) from the sdkwa account
     #[arg(long, env = "SDKWA_ID_INSTANCE", global = true, value_name = "ID")]
     pub id_instance: Option<String>,
@@ -58,7 +63,7 @@ pub struct Settings {
         value_name = "TOKEN",
         hide_env_values = true
     )]
-    pub api_token: Option<String>,
+    pub api_token: Option<Secret>,
     /// whatsapp or telegram [default: whatsapp]
     #[arg(long, env = "SDKWA_MESSENGER", global = true, value_name = "NAME")]
     pub messenger: Option<String>,
@@ -73,7 +78,7 @@ pub struct Settings {
         value_name = "TOKEN",
         hide_env_values = true
     )]
-    pub user_token: Option<String>,
+    pub user_token: Option<Secret>,
     /// Proxy: http://host:port or socks5://host:port
     #[arg(
         long,
@@ -82,7 +87,7 @@ pub struct Settings {
         value_name = "URL",
         hide_env_values = true
     )]
-    pub proxy: Option<String>,
+    pub proxy: Option<Address>,
     /// Seconds a call may take [default: 30]
     #[arg(long, env = "SDKWA_TIMEOUT", global = true, value_name = "SECONDS")]
     pub timeout: Option<String>,
@@ -95,6 +100,23 @@ pub struct Settings {
     /// Language of error messages: ru or en [default: from LC_ALL/LANG]
     #[arg(long, global = true, value_name = "ru|en")]
     pub lang: Option<String>,
+}
+
+/// An address that may carry a password (`scheme://user:password@host`, a
+/// proxy's or the service's): `Debug` shows it with the password as `****`.
+#[derive(Clone)]
+pub struct Address(pub String);
+
+impl From<String> for Address {
+    fn from(value: String) -> Self {
+        Address(value)
+    }
+}
+
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&crate::settings::mask_password(&self.0), f)
+    }
 }
 
 /// The commands.
@@ -200,4 +222,48 @@ pub enum Command {
         #[arg(long, default_value_t = 8, value_name = "N")]
         concurrency: u32,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `{:?}` of the parsed command line holds no piece of a token or a
+    /// password, whether they came as flags or as variables.
+    #[test]
+    fn debug_shows_no_secret() {
+        const API: &str = "api-token-5e1f2a9c7b3d4e6f";
+        const USER: &str = "user-token-0a9b8c7d6e5f4a3b";
+        const PROXY_PW: &str = "proxy-pw-71c2d3e4f5a6";
+        const URL_PW: &str = "url-pw-8d9e0f1a2b3c";
+        let proxy = format!("socks5://me:{PROXY_PW}@127.0.0.1:1080");
+        let url = format!("https://svc:{URL_PW}@api.example.test");
+        let cli = Cli::try_parse_from([
+            "sdkwa",
+            "--api-token",
+            API,
+            "--user-token",
+            USER,
+            "--proxy",
+            &proxy,
+            "--api-url",
+            &url,
+            "send",
+            "79001234567",
+            "hi",
+        ])
+        .unwrap();
+        for text in [format!("{cli:?}"), format!("{cli:#?}")] {
+            for secret in [API, USER, PROXY_PW, URL_PW] {
+                let chars: Vec<char> = secret.chars().collect();
+                for w in chars.windows(6) {
+                    let piece: String = w.iter().collect();
+                    assert!(!text.contains(&piece), "{piece} of {secret} in {text}");
+                }
+            }
+            // What is not secret is still there to debug with.
+            assert!(text.contains("socks5://me:****@127.0.0.1:1080"), "{text}");
+            assert!(text.contains("79001234567"), "{text}");
+        }
+    }
 }

@@ -15,7 +15,7 @@ pub const AUTH: u8 = 3;
 pub const UNREACHABLE: u8 = 4;
 /// No answer within the timeout.
 pub const TIMEOUT: u8 = 5;
-/// The service failed (HTTP 5xx or another unexpected status).
+/// The service failed (HTTP 5xx; a read is retried first).
 pub const SERVICE: u8 = 6;
 /// The service rejected the request as invalid (HTTP 400, or no QR code to show).
 pub const REJECTED: u8 = 7;
@@ -31,6 +31,9 @@ pub const BAD_ANSWER: u8 = 11;
 pub const FILE: u8 = 12;
 /// `batch`: some items failed (each line's result says which and why).
 pub const PARTIAL: u8 = 13;
+/// The service answered a status nothing else covers (a redirect to another
+/// address, not followed so the token stays home; 402, 409, 418, …).
+pub const UNEXPECTED_STATUS: u8 = 14;
 /// Stopped by Ctrl-C (`receive --follow` exits 0 instead: that is how it ends).
 pub const INTERRUPTED: u8 = 130;
 
@@ -43,7 +46,8 @@ pub fn code(kind: ErrorKind) -> u8 {
         ErrorKind::Unauthorized => AUTH,
         ErrorKind::NotFound => NOT_FOUND,
         ErrorKind::RateLimited => RATE_LIMITED,
-        ErrorKind::Server | ErrorKind::Http => SERVICE,
+        ErrorKind::Server => SERVICE,
+        ErrorKind::Http => UNEXPECTED_STATUS,
         ErrorKind::Timeout => TIMEOUT,
         ErrorKind::Connect => UNREACHABLE,
         ErrorKind::Tls => TLS,
@@ -62,7 +66,7 @@ Exit codes:
   3    the service rejected the instance id or a token (401/403)
   4    the service could not be reached (connection refused, DNS, proxy)
   5    timeout
-  6    the service failed (5xx or another unexpected status)
+  6    the service failed (5xx; a read is retried first)
   7    the service rejected the request (400; qr: no QR code to show)
   8    not found (404: method, instance or message)
   9    too many requests (429) after the retries
@@ -70,4 +74,38 @@ Exit codes:
   11   malformed answer from the service
   12   a local file (or stdout) could not be read or written
   13   batch: some items failed (every line's result says why)
+  14   an unexpected answer status (a redirect elsewhere, not followed; 402, 409, …)
   130  stopped by Ctrl-C (receive --follow exits 0: that is how it ends)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every error kind has a code of its own, and no kind takes a code
+    /// reserved for something else (success, batch, Ctrl-C).
+    #[test]
+    fn each_kind_has_its_own_code() {
+        let mut seen = std::collections::HashMap::new();
+        for kind in ErrorKind::ALL {
+            let c = code(kind);
+            assert!(![OK, PARTIAL, INTERRUPTED].contains(&c), "{kind:?} → {c}");
+            if let Some(other) = seen.insert(c, kind) {
+                panic!("{kind:?} and {other:?} share exit code {c}");
+            }
+        }
+    }
+
+    /// The --help table lists every code a failure can exit with.
+    #[test]
+    fn the_table_lists_every_code() {
+        for kind in ErrorKind::ALL {
+            let c = code(kind);
+            assert!(
+                TABLE
+                    .lines()
+                    .any(|l| l.trim_start().starts_with(&format!("{c} "))),
+                "{kind:?} → {c} missing from the table"
+            );
+        }
+    }
+}

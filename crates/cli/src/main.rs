@@ -10,6 +10,7 @@ mod interrupt;
 mod lang;
 mod out;
 mod settings;
+mod usage_ru;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -58,8 +59,10 @@ fn report(e: &Error, lang: Lang, secrets: &[String]) {
 }
 
 /// clap's own messages (help, version, usage errors). Usage errors exit 2,
-/// are prefixed in Russian for Russian users (clap speaks English only) and
-/// are redacted: a token given on the command line must not come back.
+/// are told in Russian to Russian users (rebuilt from the error's context:
+/// clap speaks English only; a kind `usage_ru` has no sentence for keeps the
+/// English text under a Russian line) and are redacted: a token given on
+/// the command line must not come back.
 fn usage_error(e: clap::Error, args: &[OsString], lang: Lang) -> ExitCode {
     use clap::error::ErrorKind as K;
     if matches!(
@@ -75,10 +78,14 @@ fn usage_error(e: clap::Error, args: &[OsString], lang: Lang) -> ExitCode {
     }
     let secrets = command_line_secrets(args);
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    let text = e.render().to_string();
-    if lang == Lang::Ru {
-        eprintln!("sdkwa: неверная командная строка (подробности ниже по-английски; справка: sdkwa --help)");
-    }
+    let russian = (lang == Lang::Ru).then(|| usage_ru::render(&e)).flatten();
+    let text = russian.unwrap_or_else(|| {
+        let english = e.render().to_string();
+        if lang == Lang::Ru {
+            eprintln!("sdkwa: неверная командная строка (подробности ниже по-английски; справка: sdkwa --help)");
+        }
+        english
+    });
     eprint!("sdkwa: {}", redact::scrub_with(&text, &secrets));
     ExitCode::from(exit::USAGE)
 }

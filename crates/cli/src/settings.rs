@@ -14,28 +14,28 @@ pub fn config(s: &Settings) -> Result<Config> {
         Some(path) => from_file(path)?,
         None => Config::new("", ""),
     };
-    if let Some(v) = given(&s.api_url) {
+    if let Some(v) = given(s.api_url.as_ref().map(|a| a.0.as_str())) {
         cfg.api_url = v;
     }
-    if let Some(v) = given(&s.id_instance) {
+    if let Some(v) = given(s.id_instance.as_deref()) {
         cfg.id_instance = v;
     }
-    if let Some(v) = given(&s.api_token) {
+    if let Some(v) = given(s.api_token.as_ref().map(Secret::expose)) {
         cfg.api_token = Secret::new(v);
     }
-    if let Some(v) = given(&s.messenger) {
+    if let Some(v) = given(s.messenger.as_deref()) {
         cfg.messenger = Messenger::parse(&v, "messenger")?;
     }
-    if let Some(v) = given(&s.user_id) {
+    if let Some(v) = given(s.user_id.as_deref()) {
         cfg.user_id = Some(v);
     }
-    if let Some(v) = given(&s.user_token) {
+    if let Some(v) = given(s.user_token.as_ref().map(Secret::expose)) {
         cfg.user_token = Some(Secret::new(v));
     }
-    if let Some(v) = given(&s.proxy) {
+    if let Some(v) = given(s.proxy.as_ref().map(|a| a.0.as_str())) {
         cfg.proxy = Some(v);
     }
-    if let Some(v) = given(&s.timeout) {
+    if let Some(v) = given(s.timeout.as_deref()) {
         cfg.timeout = timeout(&v)?;
     }
     if let Some(p) = &s.ca_file {
@@ -68,10 +68,22 @@ fn password(address: &str) -> Option<&str> {
     userinfo.split_once(':').map(|(_, p)| p)
 }
 
+/// `address` with its password (if any) replaced by `****`.
+pub fn mask_password(address: &str) -> String {
+    match password(address) {
+        Some(p) if !p.is_empty() => {
+            // `p` is a slice of `address`: its offset is exact, even when the
+            // same text also occurs earlier (as the user name, say).
+            let start = p.as_ptr() as usize - address.as_ptr() as usize;
+            format!("{}****{}", &address[..start], &address[start + p.len()..])
+        }
+        _ => address.to_string(),
+    }
+}
+
 /// An empty flag or variable counts as not given (`SDKWA_PROXY=` keeps the file's).
-fn given(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
+fn given(v: Option<&str>) -> Option<String> {
+    v.map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_string)
 }
@@ -169,6 +181,13 @@ mod tests {
         assert_eq!(password("socks5://u:pw1234@h:1"), Some("pw1234"));
         assert_eq!(password("http://h:1/x@y"), None);
         assert_eq!(password("http://u@h"), None);
+    }
+
+    #[test]
+    fn masked_addresses() {
+        assert_eq!(mask_password("socks5://pw:pw@h:1"), "socks5://pw:****@h:1");
+        assert_eq!(mask_password("http://h:1/a:b@c"), "http://h:1/a:b@c");
+        assert_eq!(mask_password("http://u:@h"), "http://u:@h");
     }
 
     #[test]

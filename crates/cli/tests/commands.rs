@@ -51,10 +51,12 @@ fn send() {
 #[test]
 fn send_reads_the_text_from_stdin() {
     let sb = sandbox();
+    let args = ["send", "79001234567", "-"];
     let mut c = good(&sb);
-    c.args(["send", "79001234567", "-"])
+    c.args(args)
         .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped());
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     let mut child = c.spawn().unwrap();
     use std::io::Write;
     child
@@ -63,7 +65,10 @@ fn send_reads_the_text_from_stdin() {
         .unwrap()
         .write_all("line one\nline two\n".as_bytes())
         .unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
+    let out = child.wait_with_output().unwrap();
+    no_secret(&out, &args);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("idMessage"));
     assert_eq!(journal(&sb), ["line one\nline two"]);
 }
 
@@ -307,6 +312,7 @@ fn receive_deletes_nothing_it_could_not_print() {
     let mut child = c.spawn().unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
+    no_secret(&out, &["receive"]);
     assert_eq!(
         out.status.code(),
         Some(12),

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use std::process::{Child, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -21,6 +21,18 @@ fn sigint(child: &Child) {
 
 fn signal(child: &Child, which: Signal) {
     kill(Pid::from_raw(child.id() as i32), which).expect("the signal is sent");
+}
+
+/// Waits for `child`, reads its stderr, and checks what it printed (the
+/// stdout lines the test read, and stderr) for the tokens, as `common::run`
+/// does for the commands that run to their end.
+fn finish(mut child: Child, stdout: &[String], what: &[&str]) -> (ExitStatus, String) {
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    no_secret_in(&stdout.join("\n"), what);
+    no_secret_in(&stderr, what);
+    (status, stderr)
 }
 
 /// Starts `sdkwa receive --follow` and returns it with a reader of its stdout.
@@ -44,7 +56,7 @@ fn ctrl_c_in_the_middle_of_a_stream_loses_nothing() {
         latency_ms: 2,
         ..PaceConfig::default()
     });
-    let (mut child, mut out) = follow(&sb);
+    let (child, mut out) = follow(&sb);
     let mut printed = Vec::new();
     let mut line = String::new();
     while printed.len() < 5 {
@@ -60,9 +72,7 @@ fn ctrl_c_in_the_middle_of_a_stream_loses_nothing() {
     for l in out.lines() {
         printed.push(l.unwrap());
     }
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let (status, stderr) = finish(child, &printed, &["receive", "--follow"]);
     assert_eq!(
         status.code(),
         Some(0),
@@ -112,7 +122,7 @@ fn sigterm_stops_it_like_ctrl_c() {
 
 fn stop_while_waiting(which: Signal) {
     let sb = sandbox();
-    let (mut child, mut out) = follow(&sb);
+    let (child, mut out) = follow(&sb);
     sb.incoming_text(ID, "79001234567@c.us", "first").unwrap();
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
@@ -121,12 +131,12 @@ fn stop_while_waiting(which: Signal) {
     std::thread::sleep(Duration::from_millis(300));
     let t = Instant::now();
     signal(&child, which);
-    let status = child.wait().unwrap();
-    let took = t.elapsed();
-    assert_eq!(status.code(), Some(0));
-    assert!(took < Duration::from_secs(2), "stopped promptly: {took:?}");
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let (status, stderr) = finish(child, &[line, rest.clone()], &["receive", "--follow"]);
+    let took = t.elapsed();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(took < Duration::from_secs(2), "stopped promptly: {took:?}");
     assert_eq!(rest, "", "nothing printed after the stop");
     assert_eq!(sb.queue_len(ID), 0);
     sb.incoming_text(ID, "79001234567@c.us", "after").unwrap();
@@ -151,10 +161,9 @@ fn ctrl_c_stops_a_batch_and_reports_every_item() {
         .map(|i| serde_json::json!({"method": "sendMessage", "params": {"chatId": "79001234567", "message": format!("b-{i}")}}).to_string())
         .collect();
     let f = file(dir.path(), "m.jsonl", lines.join("\n").as_bytes());
+    let args = ["batch", &f, "--concurrency", "1"];
     let mut c = good(&sb);
-    c.args(["batch", &f, "--concurrency", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
@@ -162,8 +171,8 @@ fn ctrl_c_stops_a_batch_and_reports_every_item() {
     sigint(&child);
     let mut results = vec![first.trim().to_string()];
     results.extend(out.lines().map(Result::unwrap));
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
+    let (status, stderr) = finish(child, &results, &args);
+    assert_eq!(status.code(), Some(130), "{stderr}");
     assert_eq!(results.len(), 100, "a line for every item");
     let parsed: Vec<serde_json::Value> = results
         .iter()

@@ -90,10 +90,82 @@ fn errors_speak_the_users_language() {
     let ru =
         String::from_utf8(run(good(&sb), &["--lang", "ru", "send", "abc", "x"]).stderr).unwrap();
     assert!(ru.contains("«chatId»"), "--lang wins: {ru}");
-    // clap's own usage errors: exit 2, a Russian line first for Russian users.
-    let out = run(good(&sb), &["--lang", "ru", "sendd"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("неверная командная строка"));
+}
+
+/// clap's own usage errors (exit 2) are told in Russian to Russian users:
+/// what is wrong, naming the argument, the suggestion, the usage line and
+/// where the help is; no English sentence of clap's left.
+#[test]
+fn usage_errors_are_russian_for_russian_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(dir.path(), "m.jsonl", b"");
+    let cases: [(&[&str], &[&str]); 6] = [
+        (
+            &["--lang", "ru", "sendd"],
+            &[
+                "неизвестная команда «sendd»",
+                "возможно, имелось в виду",
+                "«send»",
+                "Справка: sdkwa --help",
+            ],
+        ),
+        (
+            &["receive", "--once", "--follow"],
+            &[
+                "«--once» нельзя указывать вместе с «--follow»",
+                "Использование: sdkwa receive",
+                "Справка: sdkwa receive --help",
+            ],
+        ),
+        (
+            &["send", "79001234567"],
+            &["не указаны обязательные аргументы: «<TEXT>»"],
+        ),
+        (
+            &["batch", &f, "--concurrency", "many"],
+            &["недопустимое значение «many» для «--concurrency <N>»: ожидается целое"],
+        ),
+        (
+            &["state", "--folow"],
+            &["лишний или неизвестный аргумент «--folow»"],
+        ),
+        (
+            &["download", "1", "2", "-o"],
+            &["не указано значение для «--output <FILE>»"],
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut c = bare();
+        c.env("LANG", "ru_RU.UTF-8");
+        let out = run(c, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("sdkwa: неверная командная строка: "),
+            "{args:?}: {err}"
+        );
+        for e in expected {
+            assert!(err.contains(e), "{args:?}: no {e:?} in:\n{err}");
+        }
+        for english in [
+            "error:",
+            "Usage:",
+            "For more information",
+            "tip:",
+            "found",
+            "the following",
+        ] {
+            assert!(
+                !err.contains(english),
+                "{args:?}: English left ({english}):\n{err}"
+            );
+        }
+    }
+    // English users get clap's own text, unchanged.
+    let out = run(bare(), &["receive", "--once", "--follow"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot be used with"), "{err}");
+    assert!(!err.contains("неверная"), "{err}");
 }
 
 #[test]

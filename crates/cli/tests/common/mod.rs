@@ -108,17 +108,22 @@ pub fn expect(c: Command, args: &[&str], code: i32) -> String {
 /// that the help rightly prints, as in `x-user-token`.)
 pub fn no_secret(out: &Output, what: &[&str]) {
     for stream in [&out.stdout, &out.stderr] {
-        let text = String::from_utf8_lossy(stream);
-        for s in SECRETS {
-            assert!(!text.contains(s), "sdkwa {what:?} printed a token:\n{text}");
-            let tail: Vec<char> = s.rsplit('-').next().unwrap().chars().collect();
-            for w in tail.windows(8) {
-                let piece: String = w.iter().collect();
-                assert!(
-                    !text.contains(&piece),
-                    "sdkwa {what:?} printed a piece of a token ({piece}):\n{text}"
-                );
-            }
+        no_secret_in(&String::from_utf8_lossy(stream), what);
+    }
+}
+
+/// The same check on text a test collected itself (a child it read line by
+/// line, then stopped).
+pub fn no_secret_in(text: &str, what: &[&str]) {
+    for s in SECRETS {
+        assert!(!text.contains(s), "sdkwa {what:?} printed a token:\n{text}");
+        let tail: Vec<char> = s.rsplit('-').next().unwrap().chars().collect();
+        for w in tail.windows(8) {
+            let piece: String = w.iter().collect();
+            assert!(
+                !text.contains(&piece),
+                "sdkwa {what:?} printed a piece of a token ({piece}):\n{text}"
+            );
         }
     }
 }
