@@ -96,22 +96,31 @@ pub struct UserLanguageVtable {
     pub set_user_interface_language_code: unsafe extern "system" fn(*mut c_void, *const u16),
 }
 
-/// A string parameter from 1C (NUL-terminated UTF-16).
+/// A NUL-terminated UTF-16 string from 1C as a slice (without the NUL).
 ///
 /// # Safety
-/// `p` is NULL or a NUL-terminated UTF-16 string.
-pub unsafe fn wstr(p: *const u16) -> String {
+/// `p` is NULL or a NUL-terminated UTF-16 string that outlives `'a`.
+pub unsafe fn wslice<'a>(p: *const u16) -> &'a [u16] {
     if p.is_null() {
-        return String::new();
+        return &[];
     }
     // SAFETY: NUL-terminated by contract; the loop stops at the terminator.
-    let units = unsafe {
+    unsafe {
         let mut len = 0;
         while *p.add(len) != 0 {
             len += 1;
         }
         std::slice::from_raw_parts(p, len)
-    };
+    }
+}
+
+/// A string parameter from 1C (NUL-terminated UTF-16).
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated UTF-16 string.
+pub unsafe fn wstr(p: *const u16) -> String {
+    // SAFETY: the caller's contract is `wslice`'s.
+    let units = unsafe { wslice(p) };
     // Sized first: from_utf16_lossy grows its string as it goes, and
     // Cyrillic names (two bytes a letter) made it reallocate on every call.
     let decoded = || {

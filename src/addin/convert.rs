@@ -60,16 +60,22 @@ pub struct Ctx<'a> {
     pub method: &'a str,
     /// 1-based position.
     pub n: usize,
-    /// The parameter's names.
-    pub param: &'a Text,
+    /// The parameter's names, English then Russian: made into a [`Text`]
+    /// only when an error needs one (every call converts its parameters,
+    /// and two strings allocated per parameter were a measurable share).
+    pub param: [&'a str; 2],
 }
 
 impl Ctx<'_> {
+    fn param_text(&self) -> Text {
+        Text::new(self.param[0], self.param[1])
+    }
+
     fn wrong(&self, kind: Kind, arg: &Arg) -> Error {
         messages::wrong_type(
             self.method,
             self.n,
-            self.param,
+            &self.param_text(),
             &kind.expected(),
             &arg.type_name(true),
             &arg.type_name(false),
@@ -81,7 +87,7 @@ impl Ctx<'_> {
 /// every integer below 2^53 exactly.
 fn whole(f: f64, ctx: &Ctx<'_>) -> Result<i64, Error> {
     if !f.is_finite() || f.fract() != 0.0 || f.abs() >= 9.0e15 {
-        return Err(messages::not_whole(ctx.method, ctx.n, ctx.param, f));
+        return Err(messages::not_whole(ctx.method, ctx.n, &ctx.param_text(), f));
     }
     Ok(f as i64)
 }
@@ -137,7 +143,7 @@ mod tests {
         Ctx {
             method: "ОтправитьТекст",
             n: 1,
-            param: p,
+            param: [&p.en, &p.ru],
         }
     }
 

@@ -98,7 +98,7 @@ fn service(
         let ctx = Ctx {
             method: method_name(c.lang, m),
             n: i + 1,
-            param: &p.text(),
+            param: [p.en, p.ru],
         };
         map.insert((*key).to_string(), convert::to_json(p.kind, a, &ctx)?);
     }

@@ -124,17 +124,14 @@ pub struct Call<'a> {
 }
 
 impl Call<'_> {
-    fn ctx<'p>(&self, i: usize, param: &'p Text) -> Ctx<'p>
-    where
-        Self: 'p,
-    {
+    fn ctx(&self, i: usize) -> Ctx<'_> {
         Ctx {
             method: match self.lang {
                 Lang::Ru => self.method.ru,
                 Lang::En => self.method.en,
             },
             n: i + 1,
-            param,
+            param: [self.param(i).en, self.param(i).ru],
         }
     }
 
@@ -152,8 +149,7 @@ impl Call<'_> {
 
     /// Parameter `i` as JSON for the service, by its kind.
     pub fn json(&self, i: usize) -> Result<serde_json::Value, Error> {
-        let t = self.param(i).text();
-        convert::to_json(self.param(i).kind, &self.args[i], &self.ctx(i, &t))
+        convert::to_json(self.param(i).kind, &self.args[i], &self.ctx(i))
     }
 
     /// Parameter `i` as text.
@@ -166,7 +162,6 @@ impl Call<'_> {
 
     /// Parameter `i` as a file; `name` names bytes.
     pub fn file(&self, i: usize, name: &str) -> Result<crate::api::FileSource, Error> {
-        let t = self.param(i).text();
-        convert::to_file(&self.args[i], name, &self.ctx(i, &t))
+        convert::to_file(&self.args[i], name, &self.ctx(i))
     }
 }

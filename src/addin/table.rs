@@ -730,34 +730,43 @@ pub static METHODS: &[Method] = &[
     ),
 ];
 
-/// Lower-cased names → index, built once: 1C looks a name up before every
-/// call, and lower-casing every row each time cost more than the call itself.
-struct Index(std::collections::HashMap<String, usize>);
+/// Names → index, built once: 1C looks a name up before every call, and
+/// lower-casing every row each time cost more than the call itself.
+struct Index {
+    /// Lower-cased names, for a name written in another case.
+    lower: std::collections::HashMap<String, usize>,
+    /// The names as written, in 1C's own UTF-16: code names a method the
+    /// way the docs spell it, and then the name is found without decoding
+    /// or allocating (FindMethod comes before every call).
+    exact: std::collections::HashMap<Vec<u16>, usize>,
+}
 
 impl Index {
-    fn new<'a>(names: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Index {
-        let names2 = names.clone();
-        let mut map = std::collections::HashMap::new();
+    fn new<'a>(names: impl Iterator<Item = (&'a str, &'a str)>) -> Index {
+        let mut lower = std::collections::HashMap::new();
+        let mut exact = std::collections::HashMap::new();
         for (i, (ru, en)) in names.enumerate() {
-            map.entry(ru.to_lowercase()).or_insert(i);
-            map.entry(en.to_lowercase()).or_insert(i);
+            for name in [ru, en] {
+                lower.entry(name.to_lowercase()).or_insert(i);
+                exact.entry(name.encode_utf16().collect()).or_insert(i);
+            }
         }
-        // The names as written too: code names a method the way the docs
-        // spell it, and then no lower-casing is needed (it was half the cost
-        // of FindMethod, which 1C calls before every call).
-        for (i, (ru, en)) in names2.enumerate() {
-            map.entry(ru.to_string()).or_insert(i);
-            map.entry(en.to_string()).or_insert(i);
-        }
-        Index(map)
+        Index { lower, exact }
     }
 
     /// Finds a name ignoring case (Cyrillic included).
     fn find(&self, wanted: &str) -> Option<usize> {
-        if let Some(i) = self.0.get(wanted) {
+        let units: Vec<u16> = wanted.encode_utf16().collect();
+        self.find_utf16(&units)
+    }
+
+    /// The same for a name as 1C passes it.
+    fn find_utf16(&self, wanted: &[u16]) -> Option<usize> {
+        if let Some(i) = self.exact.get(wanted) {
             return Some(*i);
         }
-        self.0.get(&wanted.to_lowercase()).copied()
+        let text = String::from_utf16_lossy(wanted);
+        self.lower.get(&text.to_lowercase()).copied()
     }
 }
 
@@ -774,6 +783,16 @@ pub fn find_prop(name: &str) -> Option<usize> {
 /// Index of a method by either name.
 pub fn find_method(name: &str) -> Option<usize> {
     METHOD_INDEX.find(name)
+}
+
+/// [`find_prop`] for a name in 1C's UTF-16.
+pub fn find_prop_utf16(name: &[u16]) -> Option<usize> {
+    PROP_INDEX.find_utf16(name)
+}
+
+/// [`find_method`] for a name in 1C's UTF-16.
+pub fn find_method_utf16(name: &[u16]) -> Option<usize> {
+    METHOD_INDEX.find_utf16(name)
 }
 
 #[cfg(test)]

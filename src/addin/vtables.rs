@@ -9,7 +9,7 @@ use std::ffi::{c_long, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::abi::{
-    wstr, Dtor, InitDoneVtable, LangExtenderVtable, LocaleVtable, UserLanguageVtable,
+    wslice, wstr, Dtor, InitDoneVtable, LangExtenderVtable, LocaleVtable, UserLanguageVtable,
 };
 use super::component::Component;
 use super::dispatch;
@@ -194,9 +194,9 @@ unsafe extern "system" fn find_prop(this: *mut c_void, name: *const u16) -> c_lo
     // The name is read inside the panic boundary, like every other input.
     // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
     guarded(unsafe { object(this, 1) }, -1, |_| {
-        // SAFETY: 1C passes a NUL-terminated name.
-        let name = unsafe { wstr(name) };
-        table::find_prop(&name).map_or(-1, |i| i as c_long)
+        // SAFETY: 1C passes a NUL-terminated name, alive for this call.
+        let name = unsafe { wslice(name) };
+        table::find_prop_utf16(name).map_or(-1, |i| i as c_long)
     })
 }
 
@@ -280,9 +280,9 @@ unsafe extern "system" fn find_method(this: *mut c_void, name: *const u16) -> c_
     // The name is read inside the panic boundary, like every other input.
     // SAFETY: 1C calls through our vtable with the pointer it got from GetClassObject.
     guarded(unsafe { object(this, 1) }, -1, |_| {
-        // SAFETY: 1C passes a NUL-terminated name.
-        let name = unsafe { wstr(name) };
-        table::find_method(&name).map_or(-1, |i| i as c_long)
+        // SAFETY: 1C passes a NUL-terminated name, alive for this call.
+        let name = unsafe { wslice(name) };
+        table::find_method_utf16(name).map_or(-1, |i| i as c_long)
     })
 }
 
