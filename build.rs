@@ -32,10 +32,13 @@ fn main() {
         if std::env::var_os("SDKWA_BLESS").is_some() {
             std::fs::create_dir_all(root.join("include")).expect("can create include/");
             std::fs::write(&committed, fresh).expect("can write include/sdkwa1c.h");
-        } else if current.is_empty() {
-            println!("cargo:warning=include/sdkwa1c.h is missing: run SDKWA_BLESS=1 cargo build -p sdkwa1c and commit it");
         } else {
-            println!("cargo:warning=include/sdkwa1c.h is stale: run SDKWA_BLESS=1 cargo build -p sdkwa1c and commit it");
+            let what = if current.is_empty() {
+                "missing"
+            } else {
+                "stale"
+            };
+            println!("cargo:warning=include/sdkwa1c.h is {what}: run SDKWA_BLESS=1 cargo build -p sdkwa1c and commit it");
         }
     }
 }

@@ -126,10 +126,7 @@ pub struct Call<'a> {
 impl Call<'_> {
     fn ctx(&self, i: usize) -> Ctx<'_> {
         Ctx {
-            method: match self.lang {
-                Lang::Ru => self.method.ru,
-                Lang::En => self.method.en,
-            },
+            method: self.method_name(),
             n: i + 1,
             param: [self.param(i).en, self.param(i).ru],
         }

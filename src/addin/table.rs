@@ -756,17 +756,16 @@ impl Index {
 
     /// Finds a name ignoring case (Cyrillic included).
     fn find(&self, wanted: &str) -> Option<usize> {
-        let units: Vec<u16> = wanted.encode_utf16().collect();
-        self.find_utf16(&units)
+        self.lower.get(&wanted.to_lowercase()).copied()
     }
 
-    /// The same for a name as 1C passes it.
+    /// The same for a name as 1C passes it: as written, found without
+    /// decoding; in another case, decoded and lower-cased.
     fn find_utf16(&self, wanted: &[u16]) -> Option<usize> {
-        if let Some(i) = self.exact.get(wanted) {
-            return Some(*i);
+        match self.exact.get(wanted) {
+            Some(i) => Some(*i),
+            None => self.find(&String::from_utf16_lossy(wanted)),
         }
-        let text = String::from_utf16_lossy(wanted);
-        self.lower.get(&text.to_lowercase()).copied()
     }
 }
 
@@ -817,6 +816,16 @@ mod tests {
         );
         assert_eq!(find_prop("последняяошибка"), find_prop("lasterror"));
         assert_eq!(find_method("nope"), None);
+        // 1C's UTF-16: as written (no decoding), in another case, unknown.
+        let w = |s: &str| s.encode_utf16().collect::<Vec<u16>>();
+        let send = find_method("SendMessage");
+        assert_eq!(find_method_utf16(&w("ОтправитьТекст")), send);
+        assert_eq!(find_method_utf16(&w("sendMESSAGE")), send);
+        assert_eq!(
+            find_prop_utf16(&w("ПОСЛЕДНЯЯОШИБКА")),
+            find_prop("LastError")
+        );
+        assert_eq!(find_method_utf16(&w("nope")), None);
     }
 
     #[test]
