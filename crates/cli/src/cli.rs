@@ -115,7 +115,7 @@ impl From<String> for Address {
 
 impl fmt::Debug for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&crate::settings::mask_password(&self.0), f)
+        fmt::Debug::fmt(&sdkwa1c::api::redact::mask_credentials(&self.0), f)
     }
 }
 

@@ -68,19 +68,6 @@ fn password(address: &str) -> Option<&str> {
     userinfo.split_once(':').map(|(_, p)| p)
 }
 
-/// `address` with its password (if any) replaced by `****`.
-pub fn mask_password(address: &str) -> String {
-    match password(address) {
-        Some(p) if !p.is_empty() => {
-            // `p` is a slice of `address`: its offset is exact, even when the
-            // same text also occurs earlier (as the user name, say).
-            let start = p.as_ptr() as usize - address.as_ptr() as usize;
-            format!("{}****{}", &address[..start], &address[start + p.len()..])
-        }
-        _ => address.to_string(),
-    }
-}
-
 /// An empty flag or variable counts as not given (`SDKWA_PROXY=` keeps the file's).
 fn given(v: Option<&str>) -> Option<String> {
     v.map(str::trim)
@@ -181,13 +168,6 @@ mod tests {
         assert_eq!(password("socks5://u:pw1234@h:1"), Some("pw1234"));
         assert_eq!(password("http://h:1/x@y"), None);
         assert_eq!(password("http://u@h"), None);
-    }
-
-    #[test]
-    fn masked_addresses() {
-        assert_eq!(mask_password("socks5://pw:pw@h:1"), "socks5://pw:****@h:1");
-        assert_eq!(mask_password("http://h:1/a:b@c"), "http://h:1/a:b@c");
-        assert_eq!(mask_password("http://u:@h"), "http://u:@h");
     }
 
     #[test]
