@@ -155,12 +155,7 @@ fn a_default_role_grants_every_right_on_every_object() {
                 })
         })
         .collect();
-    let config_name = doc
-        .descendants()
-        .find(|n| n.is_element() && local(*n) == "Name")
-        .unwrap()
-        .text()
-        .unwrap();
+    let config_name = dump::name_of(doc.root_element()).unwrap();
     let mut objects = vec![("Configuration".to_string(), config_name.to_string())];
     objects.extend(dump::configuration_objects(&root));
     let mut missing = Vec::new();

@@ -558,12 +558,7 @@ fn the_journal_module_names_only_fields_of_the_register() {
     let fields: BTreeSet<String> = doc
         .descendants()
         .filter(|n| n.is_element() && matches!(local(*n), "Dimension" | "Resource" | "Attribute"))
-        .filter_map(|n| {
-            n.descendants()
-                .find(|c| c.is_element() && local(*c) == "Name")
-                .and_then(|c| c.text())
-                .map(str::to_string)
-        })
+        .filter_map(|n| dump::name_of(n).map(str::to_string))
         .collect();
     assert!(
         fields.contains("Прочитано") && fields.contains("Объект"),
@@ -586,14 +581,8 @@ fn the_journal_module_names_only_fields_of_the_register() {
         );
     }
     // A field the register lacks is noticed.
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("Module.bsl");
-    std::fs::write(
-        &copy,
-        dump::text(&path).replacen("Запись.ИмяФайла", "Запись.ФайлИмя", 1),
-    )
-    .unwrap();
-    let (missing, _) = journal_fields_missing(&dump::parse_bsl(&copy), &fields);
+    let copy = dump::text(&path).replacen("Запись.ИмяФайла", "Запись.ФайлИмя", 1);
+    let (missing, _) = journal_fields_missing(&dump::parse_bsl_source(&path, copy), &fields);
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert!(missing[0].ends_with("Запись.ФайлИмя"), "{missing:?}");
 }
@@ -621,13 +610,7 @@ fn every_attribute_of_the_connections_catalog_is_used() {
     let attributes: Vec<String> = doc
         .descendants()
         .filter(|n| n.is_element() && local(*n) == "Attribute")
-        .map(|a| {
-            a.descendants()
-                .find(|c| c.is_element() && local(*c) == "Name")
-                .and_then(|c| c.text())
-                .unwrap()
-                .to_string()
-        })
+        .map(|a| dump::name_of(a).unwrap().to_string())
         .collect();
     assert!(attributes.len() >= 4, "{attributes:?}");
     let mut code = String::new();

@@ -87,10 +87,10 @@ fn every_bsl_module_parses_without_error_or_missing_nodes() {
 
     // The grammar is strict enough to notice a broken module: guard against a
     // check that cannot fail.
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.bsl");
-    std::fs::write(&bad, "Процедура А()\n\tЕсли Истина Тогда\nКонецПроцедуры\n").unwrap();
-    assert!(!dump::parse_bsl(&bad).syntax_errors().is_empty());
+    let bad = "Процедура А()\n\tЕсли Истина Тогда\nКонецПроцедуры\n".to_string();
+    assert!(!dump::parse_bsl_source(Path::new("bad.bsl"), bad)
+        .syntax_errors()
+        .is_empty());
 }
 
 #[test]
@@ -126,10 +126,7 @@ fn configuration_lists_exactly_the_objects_that_exist() {
         let doc = roxmltree::Document::parse(&src).unwrap();
         let object = doc.root_element().first_element_child().unwrap();
         assert_eq!(local(object), kind, "{}", path.display());
-        let own_name = object
-            .descendants()
-            .find(|n| n.is_element() && local(*n) == "Name")
-            .and_then(|n| n.text());
+        let own_name = dump::name_of(object);
         assert_eq!(own_name, Some(name.as_str()), "{}", path.display());
     }
     // And the other way: no object file that Configuration.xml does not list.
@@ -287,10 +284,8 @@ fn every_addin_call_in_the_bsl_exists_in_the_addin_with_fitting_arguments() {
             1,
         );
     assert_ne!(broken, good);
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("Module.bsl");
-    std::fs::write(&copy, broken).unwrap();
-    let (found, _) = addin_problems(&names, &[dump::parse_bsl(&copy)]);
+    let copy = dump::parse_bsl_source(Path::new("Module.bsl"), broken);
+    let (found, _) = addin_problems(&names, &[copy]);
     let found = found.join("\n");
     assert!(
         found.contains("НачатьВызовПодтвердитьУведомление: 2 args, expected 1..=1"),
@@ -411,14 +406,7 @@ fn the_webhook_service_handler_and_register_fit_together() {
     let fields: BTreeSet<String> = reg
         .descendants()
         .filter(|n| n.is_element() && matches!(local(*n), "Dimension" | "Resource"))
-        .map(|n| {
-            n.descendants()
-                .find(|c| c.is_element() && local(*c) == "Name")
-                .unwrap()
-                .text()
-                .unwrap()
-                .to_string()
-        })
+        .map(|n| dump::name_of(n).unwrap().to_string())
         .collect();
     let written: Vec<_> = module.member_uses(&["Запись"]);
     assert!(written.len() >= 7);
@@ -648,16 +636,14 @@ fn no_module_calls_a_global_context_method_newer_than_the_compatibility_mode() {
     );
     // The check notices the old save dialog of the chat workspace and an
     // asynchronous function, but not a comment or a string naming them.
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("Module.bsl");
-    std::fs::write(
-        &bad,
+    let bad = dump::parse_bsl_source(
+        Path::new("Module.bsl"),
         "&НаКлиенте\nПроцедура А(Адрес)\n\t// НачатьПолучениеФайлаССервера\n\tТекст = \"ВопросАсинх\";\n\
          \tНачатьПолучениеФайлаССервера(Адрес, \"a.txt\", Новый ПараметрыДиалогаПолученияФайлов(\"\"));\n\
-         \tПредупреждениеАсинх(Текст);\nКонецПроцедуры\n",
-    )
-    .unwrap();
-    let found = newer_than_8_3_16(&[dump::parse_bsl(&bad)]);
+         \tПредупреждениеАсинх(Текст);\nКонецПроцедуры\n"
+            .to_string(),
+    );
+    let found = newer_than_8_3_16(&[bad]);
     let words: Vec<&str> = found
         .iter()
         .map(|f| f.rsplit(' ').next().unwrap())

@@ -55,7 +55,12 @@ pub struct Module {
 
 /// Parses a BSL module.
 pub fn parse_bsl(path: &Path) -> Module {
-    let source = text(path);
+    parse_bsl_source(path, text(path))
+}
+
+/// Parses BSL `source` as the module at `path` (named in messages only): a
+/// test's altered copy of a module needs no file.
+pub fn parse_bsl_source(path: &Path, source: String) -> Module {
     let mut parser = tree_sitter::Parser::new();
     parser
         .set_language(&tree_sitter_bsl::LANGUAGE.into())
@@ -234,6 +239,14 @@ impl Module {
 /// Local name of an element (the dump uses namespaces throughout).
 pub fn local<'a>(n: roxmltree::Node<'a, '_>) -> &'a str {
     n.tag_name().name()
+}
+
+/// The text of the first `Name` element inside `n` (an object's, an
+/// attribute's, a field's own name).
+pub fn name_of<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
+    n.descendants()
+        .find(|c| c.is_element() && local(*c) == "Name")
+        .and_then(|c| c.text())
 }
 
 /// Every UUID in a dump: `uuid` attributes and the generated-type and
