@@ -5,8 +5,10 @@
 # work would be counted as the client's.
 # 1. Per call (benches/overhead.rs): sendMessage through the raw HTTP floor,
 #    bare reqwest (what a Rust user would write), the Rust core, the C ABI,
-#    the 1C add-in (release library, Rust 1C host) and the official Python
-#    client, interleaved; wall-clock and client CPU per call; plus load time,
+#    the 1C add-in (release library, Rust 1C host), then bare reqwest and the
+#    add-in in the C++ 1C host each in a process of its own (as 1C runs it),
+#    and the official Python client, interleaved; wall-clock and client CPU
+#    per call; plus load time,
 #    a 10 MB answer, the background receiver, callgrind and the sandbox's
 #    capacity. Writes target/bench/report.md and target/bench/overhead.png.
 # 2. Bulk sending (benches/batch.rs): 1000 sends at 50 ms simulated latency,

@@ -226,7 +226,7 @@ fn all_methods(alias: usize) {
          call\t{}\ts:Склад\n\
          call\t{}\ts:Работаем\n\
          call\t{}\tx:89504e470d0a1a0a\n\
-         call\t{}\tr:79001234567\ts:Привет из 1С\n\
+         call\t{}\tr:79001234567\ts:Привет из 1С 👋\n\
          call\t{}\ts:+7 (900) 123-45-67\ts:https://example.invalid/a.png\ts:a.png\ts:картинка\n\
          call\t{}\ts:79001234567\ts:{f}\n\
          call\t{}\ti:79001234\ts:I'm here\ts:Tretyakovskaya Galereya\ts:55.740930\ts:37.620508\n\
@@ -318,10 +318,10 @@ fn all_methods(alias: usize) {
     assert_eq!(history[0]["typeMessage"], "documentMessage");
     assert_eq!(history[1]["typeMessage"], "imageMessage");
     assert_eq!(
-        history[2]["textMessage"], "Echo: Привет из 1С",
+        history[2]["textMessage"], "Echo: Привет из 1С 👋",
         "the echo reply"
     );
-    assert_eq!(history[3]["textMessage"], "Привет из 1С");
+    assert_eq!(history[3]["textMessage"], "Привет из 1С 👋");
     assert_eq!(json(&next()).as_array().unwrap().len(), 5);
     assert_eq!(json(&next()).as_array().unwrap().len(), 1, "the echo");
     assert!(json(&next()).is_array());
@@ -1595,4 +1595,30 @@ fn valgrind_memcheck_is_clean_on_the_batch_path() {
         "{s}"
     );
     assert_eq!(batch_events(&lines, stop_id).len(), SYNC + 1);
+}
+
+/// The emulator's `repeat`, which `benches/overhead.rs` times as the add-in
+/// row in a process of its own, makes real calls: every one reaches the
+/// service, none fails, and every block handed to the host is freed.
+#[test]
+fn the_benchmarks_repeat_makes_every_call_and_frees_what_it_got() {
+    let sb = common::sandbox();
+    let lines = run(&format!(
+        "{}repeat\t50\tОтправитьТекст\ts:79001234567\ts:повтор 👋\nstats\n",
+        prelude(&sb)
+    ));
+    let out = common::host::results(lines);
+    let timed = &out[PRELUDE_LINES];
+    assert_eq!(timed[1], "repeat", "{timed:?}");
+    let wall: f64 = timed[2].parse().unwrap();
+    let cpu: f64 = timed[3].parse().unwrap();
+    assert!(wall > 0.0 && cpu > 0.0, "{timed:?}");
+    let sent = sb.messages(DEFAULT_ID);
+    assert_eq!(sent.len(), 50);
+    assert!(
+        sent.iter().all(|m| m["textMessage"] == "повтор 👋"),
+        "{sent:?}"
+    );
+    let stats = &out[PRELUDE_LINES + 1];
+    assert_eq!(stats[2], stats[3], "allocs = frees: {stats:?}");
 }

@@ -1,5 +1,6 @@
 //! The per-call chart: wall-clock and client CPU per sendMessage, side by
-//! side, each bar labelled with its ratio to bare reqwest (the orange bar).
+//! side, each bar labelled with its ratio to bare reqwest (the orange bars:
+//! in the benchmark's process, and in a process of its own).
 
 use plotters::prelude::*;
 
@@ -17,9 +18,10 @@ pub struct Bar {
     pub cpu_ratio: f64,
 }
 
-/// Draws `bars` into `path`; `reference` is the index of bare reqwest and
-/// `floor` of the raw floor. Returns false when no font is available.
-pub fn draw(path: &str, title: &str, bars: &[Bar], reference: usize, floor: usize) -> bool {
+/// Draws `bars` into `path`; `references` are the indices of bare reqwest
+/// (each the reference of the rows after it) and `floor` of the raw floor.
+/// Returns false when no font is available.
+pub fn draw(path: &str, title: &str, bars: &[Bar], references: &[usize], floor: usize) -> bool {
     let font = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"]
         .iter()
         .find_map(|p| std::fs::read(p).ok());
@@ -34,14 +36,14 @@ pub fn draw(path: &str, title: &str, bars: &[Bar], reference: usize, floor: usiz
     let root = BitMapBackend::new(path, (1200, 460)).into_drawing_area();
     root.fill(&WHITE).unwrap();
     let root = root.titled(title, ("sans-serif", 22)).unwrap();
-    let (left, right) = root.split_horizontally(640);
+    let (left, right) = root.split_horizontally(700);
     panel(
         &left,
         "wall-clock µs per call (median)",
         bars,
         |b| (b.wall, b.wall_ratio),
         true,
-        reference,
+        references,
         floor,
     );
     panel(
@@ -50,7 +52,7 @@ pub fn draw(path: &str, title: &str, bars: &[Bar], reference: usize, floor: usiz
         bars,
         |b| (b.cpu, b.cpu_ratio),
         false,
-        reference,
+        references,
         floor,
     );
     root.present().unwrap();
@@ -63,7 +65,7 @@ fn panel(
     bars: &[Bar],
     value: impl Fn(&Bar) -> (f64, f64),
     names: bool,
-    reference: usize,
+    references: &[usize],
     floor: usize,
 ) {
     let max = bars.iter().map(|b| value(b).0).fold(0.0, f64::max) * 1.45;
@@ -75,7 +77,7 @@ fn panel(
         .caption(caption, ("sans-serif", 17))
         .margin(12)
         .x_label_area_size(30)
-        .y_label_area_size(if names { 140 } else { 10 })
+        .y_label_area_size(if names { 200 } else { 10 })
         .build_cartesian_2d(0.0..max, (0..n - 1).into_segmented())
         .unwrap();
     c.configure_mesh()
@@ -89,7 +91,7 @@ fn panel(
         .draw()
         .unwrap();
     c.draw_series(bars.iter().enumerate().map(|(i, b)| {
-        let color = if i == reference {
+        let color = if references.contains(&i) {
             RGBColor(230, 130, 30)
         } else if i == floor {
             RGBColor(150, 150, 150)
@@ -109,7 +111,7 @@ fn panel(
     .unwrap();
     c.draw_series(bars.iter().enumerate().map(|(i, b)| {
         let (v, ratio) = value(b);
-        let text = if i == reference {
+        let text = if references.contains(&i) {
             format!("{v:.0} µs = 1.00× (reference)")
         } else {
             format!("{v:.0} µs · {ratio:.2}×")

@@ -1,9 +1,11 @@
 //! The clients the library is compared with: a hand-written keep-alive
 //! HTTP/1.1 exchange (the floor), the reqwest client a Rust user would
-//! write, and the official Python client in a process of its own.
+//! write (in this process and in one of its own), the add-in in the C++ 1C
+//! host emulator's process and the official Python client in its own.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use serde::{Deserialize, Serialize};
@@ -117,19 +119,23 @@ impl BareReqwest {
     }
 }
 
-/// The official Python client (`pip install sdkwa-whatsapp-api-client`) in
-/// its own process, told over a pipe how many sends to make; it times them
-/// itself: wall-clock and its own CPU (user + system), µs per call.
-pub struct Python {
+/// A client in a process of its own, told over a pipe how many sends to make
+/// (one line in); it times them itself and answers with one line ending in
+/// the wall-clock and its own CPU (user + system, every thread), µs per call.
+/// A process of its own is how 1C runs the add-in: one copy of the HTTP
+/// stack in the process, its caches not shared with another client's.
+pub struct Piped {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
+    /// The line asking for `n` sends.
+    ask: fn(usize) -> String,
 }
 
-impl Python {
-    /// Starts it and warms it up with `warm` sends; `None` when the Python
-    /// client is not installed.
-    pub fn start(base: &str, id: &str, token: &str, warm: usize) -> Option<Python> {
+impl Piped {
+    /// The official Python client (`pip install sdkwa-whatsapp-api-client`),
+    /// warmed up with `warm` sends; `None` when it is not installed.
+    pub fn python(base: &str, id: &str, token: &str, warm: usize) -> Option<Piped> {
         let script = format!(
             "import sys, time\nfrom sdkwa import SDKWA\n\
              api = SDKWA(id_instance='{id}', api_token_instance='{token}', api_host='{base}')\n\
@@ -140,41 +146,132 @@ impl Python {
              \x20   w = time.perf_counter() - t; c = time.process_time() - c\n\
              \x20   print(w / n * 1e6, c / n * 1e6, flush=True)\n"
         );
-        let mut child = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
-            .args(["-c", &script])
+        let mut cmd = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()));
+        cmd.args(["-c", &script]);
+        Piped::start(cmd, "", |n| format!("{n}"), |l| l.trim() == "ready")
+    }
+
+    /// The add-in `lib` loaded by the C++ 1C host emulator `emulator` (1C's
+    /// own headers), configured for instance `id` at `base`, each call made
+    /// as 1C makes it (the emulator's `repeat`); warmed up with `warm` sends.
+    pub fn addin_cpp(
+        emulator: &Path,
+        lib: &Path,
+        base: &str,
+        id: &str,
+        token: &str,
+        warm: usize,
+    ) -> Option<Piped> {
+        let set_up = format!(
+            "load\t{}\nnew\nset\tIdInstance\ts:{id}\nset\tApiToken\ts:{token}\nset\tApiUrl\ts:{base}\n\
+             call\tПолучитьСостояниеИнстанса\n{}\n",
+            lib.display(),
+            ask_addin(warm)
+        );
+        Piped::start(Command::new(emulator), &set_up, ask_addin, |l| {
+            assert!(!l.starts_with("R\tfail"), "the emulator failed: {l}");
+            l.starts_with("R\trepeat")
+        })
+    }
+
+    /// Bare reqwest in a process of its own: `exe` (the benchmark itself)
+    /// run with `OVERHEAD_CHILD=bare`, see [`serve_bare`].
+    pub fn bare(exe: &Path, base: &str, id: &str, token: &str) -> Option<Piped> {
+        let mut cmd = Command::new(exe);
+        cmd.env("OVERHEAD_CHILD", "bare")
+            .env("OVERHEAD_CHILD_URL", base)
+            .env("OVERHEAD_CHILD_ID", id)
+            .env("OVERHEAD_CHILD_TOKEN", token);
+        Piped::start(cmd, "", |n| format!("{n}"), |l| l.trim() == "ready")
+    }
+
+    /// Spawns `cmd`, writes `set_up`, reads lines until `ready` says so.
+    fn start(
+        mut cmd: Command,
+        set_up: &str,
+        ask: fn(usize) -> String,
+        ready: impl Fn(&str) -> bool,
+    ) -> Option<Piped> {
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .ok()?;
-        let stdin = child.stdin.take()?;
+        let mut stdin = child.stdin.take()?;
         let mut stdout = BufReader::new(child.stdout.take()?);
+        stdin.write_all(set_up.as_bytes()).ok()?;
+        stdin.flush().ok()?;
         let mut line = String::new();
-        if stdout.read_line(&mut line).ok()? == 0 || line.trim() != "ready" {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
+        loop {
+            line.clear();
+            if stdout.read_line(&mut line).ok()? == 0 {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            if ready(&line) {
+                break;
+            }
         }
-        Some(Python {
+        Some(Piped {
             child,
             stdin,
             stdout,
+            ask,
         })
     }
 
-    /// `n` sends: (wall-clock µs, CPU µs) per call, as the Python process saw them.
+    /// `n` sends: (wall-clock µs, CPU µs) per call, as the client process saw them.
     pub fn batch(&mut self, n: usize) -> (f64, f64) {
-        writeln!(self.stdin, "{n}").unwrap();
+        writeln!(self.stdin, "{}", (self.ask)(n)).unwrap();
         let mut line = String::new();
         self.stdout.read_line(&mut line).unwrap();
-        let mut it = line.split_whitespace().map(|v| v.parse::<f64>().unwrap());
-        (it.next().unwrap(), it.next().unwrap())
+        assert!(!line.starts_with("R\tfail"), "the client failed: {line}");
+        let mut it = line
+            .split_whitespace()
+            .rev()
+            .map(|v| v.parse::<f64>().unwrap());
+        let cpu = it.next().unwrap();
+        (it.next().unwrap(), cpu)
     }
 }
 
-impl Drop for Python {
+/// The emulator's line for `n` sends through the add-in.
+fn ask_addin(n: usize) -> String {
+    format!("repeat\t{n}\tОтправитьТекст\ts:{CHAT}\ts:{TEXT}")
+}
+
+impl Drop for Piped {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The child side of [`Piped::bare`]: bare reqwest answering the pipe
+/// protocol on stdin/stdout, `process_cpu` being its own.
+pub fn serve_bare(process_cpu: fn() -> std::time::Duration) {
+    let var = |k: &str| std::env::var(k).unwrap();
+    let bare = BareReqwest::new(
+        &var("OVERHEAD_CHILD_URL"),
+        &var("OVERHEAD_CHILD_ID"),
+        &var("OVERHEAD_CHILD_TOKEN"),
+    );
+    for _ in 0..200 {
+        bare.send();
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ready").unwrap();
+    out.flush().unwrap();
+    for line in std::io::stdin().lock().lines() {
+        let n: usize = line.unwrap().trim().parse().unwrap();
+        let (t, c) = (std::time::Instant::now(), process_cpu());
+        for _ in 0..n {
+            bare.send();
+        }
+        let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n as f64;
+        writeln!(out, "{} {}", per(t.elapsed()), per(process_cpu() - c)).unwrap();
+        out.flush().unwrap();
     }
 }

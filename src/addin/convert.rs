@@ -92,6 +92,15 @@ fn whole(f: f64, ctx: &Ctx<'_>) -> Result<i64, Error> {
     Ok(f as i64)
 }
 
+/// Converts `arg` for a JSON request field, moving a text into the JSON
+/// value instead of copying it (the parameters of every call go this way).
+pub fn into_json(kind: Kind, arg: Arg, ctx: &Ctx<'_>) -> Result<Value, Error> {
+    match (kind, arg) {
+        (Kind::Chat | Kind::Text | Kind::Coord | Kind::List, Arg::Str(s)) => Ok(Value::String(s)),
+        (kind, arg) => to_json(kind, &arg, ctx),
+    }
+}
+
 /// Converts `arg` for a JSON request field.
 pub fn to_json(kind: Kind, arg: &Arg, ctx: &Ctx<'_>) -> Result<Value, Error> {
     Ok(match (kind, arg) {

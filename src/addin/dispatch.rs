@@ -41,7 +41,7 @@ pub fn method_name(lang: Lang, m: &Method) -> &'static str {
 pub fn call(c: &mut Component, num: usize, args: Vec<Arg>) -> Option<Ret> {
     let m = table::METHODS.get(num)?;
     let result = prepare_args(c, m, args).and_then(|args| match m.action {
-        Action::Service { op, keys } => service(c, m, op, keys, &args),
+        Action::Service { op, keys } => service(c, m, op, keys, args),
         Action::Custom(f) => {
             let lang = c.lang;
             f(
@@ -88,11 +88,11 @@ fn service(
     m: &Method,
     op: Op,
     keys: &[&str],
-    args: &[Arg],
+    args: Vec<Arg>,
 ) -> Result<Ret, Error> {
     let mut map = serde_json::Map::new();
-    for (i, ((a, p), key)) in args.iter().zip(m.params).zip(keys).enumerate() {
-        if key.is_empty() || is_service_default(p.default, a) {
+    for (i, ((a, p), key)) in args.into_iter().zip(m.params).zip(keys).enumerate() {
+        if key.is_empty() || is_service_default(p.default, &a) {
             continue;
         }
         let ctx = Ctx {
@@ -100,7 +100,7 @@ fn service(
             n: i + 1,
             param: [p.en, p.ru],
         };
-        map.insert((*key).to_string(), convert::to_json(p.kind, a, &ctx)?);
+        map.insert((*key).to_string(), convert::into_json(p.kind, a, &ctx)?);
     }
     let client = c.client()?;
     client.call_op(op, map, None).map(Ret::Str)

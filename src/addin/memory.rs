@@ -51,18 +51,31 @@ impl MemoryManager {
 
     /// A NUL-terminated UTF-16 copy of `s`: pointer and length in characters.
     pub fn alloc_wstr(&self, s: &str) -> Option<(*mut u16, u32)> {
-        // Counted first, then written in place: no intermediate vector
-        // (growing one cost more than the copy on every call's result).
-        let len = s.encode_utf16().count();
+        // ASCII (most answers: JSON with ids and numbers) is widened byte by
+        // byte, a loop the compiler vectorizes; other text is counted first,
+        // then written in place: no intermediate vector either way (growing
+        // one cost more than the copy on every call's result).
+        let ascii = s.is_ascii();
+        let len = if ascii {
+            s.len()
+        } else {
+            s.encode_utf16().count()
+        };
         let p = self.alloc((len + 1) * 2)? as *mut u16;
         // SAFETY: `p` holds len + 1 u16 (just allocated, 2-byte aligned by
-        // any allocator); encode_utf16 yields exactly `len` units again.
-        unsafe {
-            for (i, u) in s.encode_utf16().enumerate() {
-                *p.add(i) = u;
+        // any allocator) and does not overlap `s`; an ASCII text has one
+        // unit per byte, and encode_utf16 yields exactly `len` units again.
+        let out = unsafe { std::slice::from_raw_parts_mut(p, len + 1) };
+        if ascii {
+            for (o, b) in out.iter_mut().zip(s.bytes()) {
+                *o = u16::from(b);
             }
-            *p.add(len) = 0;
+        } else {
+            for (o, u) in out.iter_mut().zip(s.encode_utf16()) {
+                *o = u;
+            }
         }
+        out[len] = 0;
         Some((p, len as u32))
     }
 

@@ -24,7 +24,8 @@ const MAX_DIGITS: usize = 15;
 /// `param` names the parameter in the error when the input is not a phone number.
 pub fn phone_digits(input: &str, param: &str) -> Result<String> {
     let trimmed = input.trim();
-    let mut digits = String::with_capacity(trimmed.len());
+    // Room for the "@c.us" chat_id appends: one allocation per chat id.
+    let mut digits = String::with_capacity(trimmed.len() + 5);
     for c in trimmed.chars() {
         if c.is_ascii_digit() {
             digits.push(c);
@@ -82,7 +83,9 @@ pub fn chat_id(input: &str, param: &str) -> Result<String> {
             &format!("ожидается идентификатор чата вида 79001234567@c.us или 120363000000000000@g.us, получено \"{shown}\""),
         ));
     }
-    Ok(format!("{}@c.us", phone_digits(trimmed, param)?))
+    let mut id = phone_digits(trimmed, param)?;
+    id.push_str("@c.us");
+    Ok(id)
 }
 
 /// A group id: must already be a `…@g.us` id (a phone number is never a group).

@@ -23,7 +23,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use super::cancel::Cancel;
@@ -107,7 +107,7 @@ impl Client {
     pub(crate) async fn attempt_once(&self, req: &Request) -> Attempt {
         let (result, retry_after, not_delivered) = match self.check_credentials(req) {
             Err(e) => (Err(e), None, true),
-            Ok(()) => match self.send_once(req).await {
+            Ok(()) => match self.send_once_within(req).await {
                 Ok(a) => {
                     let retry_after = a.retry_after;
                     let r = self.finish(req, a).and_then(|b| body_text(&req.name, b));
@@ -345,14 +345,71 @@ impl Client {
         ))
     }
 
+    /// [`Client::send_once`] bounded by the client's timeout (plus the
+    /// server-side wait of a long poll), for the batch engine's attempts.
+    /// The bound is a timer around the attempt, not reqwest's per-request
+    /// timeout: one timer per call instead of two ([`Client::execute_async`]
+    /// has its own around all attempts), and the same `Timeout` error either way.
+    async fn send_once_within(&self, req: &Request) -> Result<HttpAnswer> {
+        let budget = self.config.timeout + req.server_wait();
+        match tokio::time::timeout(budget, self.send_once(req)).await {
+            Ok(r) => r,
+            Err(_) => Err(timed_out(&req.name)),
+        }
+    }
+
     /// One attempt, following redirects within the same origin. reqwest's
     /// own redirect policy is off, so the rule that keeps the token at home
     /// lives here, in one place: a redirect to another origin is returned as
     /// it is, and [`Client::finish`] reports it without following.
     /// (Measured: reqwest 0.12.28 and 0.13.5 re-parse the URL twice per
     /// request in their redirect layer whatever the policy, ~14k instructions
-    /// of the ~86k a sendMessage costs here; only reqwest itself can drop that.)
+    /// of the ~74k a sendMessage through the add-in costs; only reqwest itself
+    /// can drop that.)
     async fn send_once(&self, req: &Request) -> Result<HttpAnswer> {
+        let mut hop = Hop {
+            http: req.http,
+            first: true,
+            body: true,
+        };
+        // Where the last redirect pointed; `None`: the request's own URL,
+        // built afresh rather than cloned, so a call that is not redirected
+        // (nearly all) builds its URL once and hands it to reqwest.
+        let mut redirected: Option<reqwest::Url> = None;
+        for _ in 0..=MAX_REDIRECTS {
+            let target = match &redirected {
+                Some(u) => u.clone(),
+                None => self.request_url(req),
+            };
+            let answer = self.send_to(req, target, hop).await?;
+            if !(300..400).contains(&answer.status) {
+                return Ok(answer);
+            }
+            let url = redirected.take().unwrap_or_else(|| self.request_url(req));
+            let next = answer.location.as_deref().and_then(|l| url.join(l).ok());
+            let Some(next) = next.filter(|n| same_origin(&url, n)) else {
+                return Ok(answer);
+            };
+            // 307/308 repeat the request as it was; the older codes turn it into a GET.
+            if !matches!(answer.status, 307 | 308) && hop.http != HttpMethod::Get {
+                hop.http = HttpMethod::Get;
+                hop.body = false;
+            }
+            hop.first = false;
+            redirected = Some(next);
+        }
+        Err(Error::new(
+            ErrorKind::Http,
+            Text::new(
+                format!("The service redirected the request more than {MAX_REDIRECTS} times"),
+                format!("Сервис перенаправил запрос больше {MAX_REDIRECTS} раз"),
+            ),
+        )
+        .with_method(&req.name))
+    }
+
+    /// The URL of `req` itself: the base of its scope plus its path.
+    fn request_url(&self, req: &Request) -> reqwest::Url {
         let base = match (req.scope, req.messengers) {
             (Scope::Instance, Messengers::TelegramOnly) => self.urls.telegram_instance.as_ref(),
             (Scope::Instance, Messengers::Any) => self.urls.instance.as_ref(),
@@ -368,36 +425,7 @@ impl Client {
                 path.push(suffix);
             }
         }
-        let mut hop = Hop {
-            http: req.http,
-            first: true,
-            body: true,
-        };
-        for _ in 0..=MAX_REDIRECTS {
-            let answer = self.send_to(req, url.clone(), hop).await?;
-            if !(300..400).contains(&answer.status) {
-                return Ok(answer);
-            }
-            let next = answer.location.as_deref().and_then(|l| url.join(l).ok());
-            let Some(next) = next.filter(|n| same_origin(&url, n)) else {
-                return Ok(answer);
-            };
-            // 307/308 repeat the request as it was; the older codes turn it into a GET.
-            if !matches!(answer.status, 307 | 308) && hop.http != HttpMethod::Get {
-                hop.http = HttpMethod::Get;
-                hop.body = false;
-            }
-            hop.first = false;
-            url = next;
-        }
-        Err(Error::new(
-            ErrorKind::Http,
-            Text::new(
-                format!("The service redirected the request more than {MAX_REDIRECTS} times"),
-                format!("Сервис перенаправил запрос больше {MAX_REDIRECTS} раз"),
-            ),
-        )
-        .with_method(&req.name))
+        url
     }
 
     async fn send_to(&self, req: &Request, url: reqwest::Url, hop: Hop) -> Result<HttpAnswer> {
@@ -410,14 +438,17 @@ impl Client {
         if hop.first && !req.query.is_empty() {
             rb = rb.query(&req.query);
         }
-        rb = rb.timeout(self.config.timeout + req.server_wait());
+        // Header names and fixed values as constants: given as text, each is
+        // parsed (a value also copied) again on every call.
+        const X_USER_ID: HeaderName = HeaderName::from_static("x-user-id");
+        const X_USER_TOKEN: HeaderName = HeaderName::from_static("x-user-token");
         let auth = match req.auth {
-            Auth::Instance => [(AUTHORIZATION.as_str(), &self.auth.bearer), ("", &None)],
+            Auth::Instance => [(AUTHORIZATION, &self.auth.bearer), (AUTHORIZATION, &None)],
             Auth::Account => [
-                ("x-user-id", &self.auth.user_id),
-                ("x-user-token", &self.auth.user_token),
+                (X_USER_ID, &self.auth.user_id),
+                (X_USER_TOKEN, &self.auth.user_token),
             ],
-            Auth::None => [("", &None), ("", &None)],
+            Auth::None => [(AUTHORIZATION, &None), (AUTHORIZATION, &None)],
         };
         for (name, value) in auth {
             if let Some(v) = value {
@@ -428,10 +459,13 @@ impl Client {
         rb = match body {
             Body::Empty => rb,
             Body::Json(bytes) => rb
-                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(bytes.clone()),
             Body::Raw(bytes) => rb
-                .header(CONTENT_TYPE, "application/octet-stream")
+                .header(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/octet-stream"),
+                )
                 .body(bytes.clone()),
             Body::Multipart { fields, file } => {
                 let part = reqwest::multipart::Part::stream_with_length(
@@ -471,7 +505,11 @@ impl Client {
         if resp.content_length().is_some_and(|n| n as usize > limit) {
             return Err(too_large(&req.name, limit));
         }
-        let mut body = Vec::new();
+        // Sized once from Content-Length for the usual small answer; not
+        // more than 1 MiB ahead of the bytes actually received, whatever a
+        // server announces.
+        let announced = resp.content_length().map_or(0, |n| n as usize);
+        let mut body = Vec::with_capacity(announced.min(1 << 20));
         while let Some(chunk) = resp
             .chunk()
             .await

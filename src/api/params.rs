@@ -4,6 +4,7 @@
 //! JSON, the add-in builds it from 1C values. So phone numbers, chat ids and
 //! required fields are checked in exactly one place.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -176,16 +177,19 @@ fn normalize(spec: &Spec, params: &mut Map<String, Value>) -> Result<()> {
     for f in spec.fields {
         if let Some(v) = params.get_mut(f.key) {
             if !v.is_null() {
-                *v = normalize_field(f, v)?;
+                if let Some(n) = normalize_field(f, v)? {
+                    *v = n;
+                }
             }
         }
     }
     Ok(())
 }
 
-fn normalize_field(f: &Field, v: &Value) -> Result<Value> {
+/// The field's value checked and normalized; `None` when it stays as it is.
+fn normalize_field(f: &Field, v: &Value) -> Result<Option<Value>> {
     let key = f.key;
-    Ok(match f.kind {
+    Ok(Some(match f.kind {
         Kind::ChatId => Value::String(chat::chat_id(&scalar_text_checked(v, key)?, key)?),
         Kind::GroupId => Value::String(chat::group_id(&scalar_text_checked(v, key)?, key)?),
         Kind::Phone => Value::from(chat::phone_number(&scalar_text_checked(v, key)?, key)?),
@@ -193,10 +197,10 @@ fn normalize_field(f: &Field, v: &Value) -> Result<Value> {
             let items: Vec<String> = match v {
                 Value::Array(a) => a
                     .iter()
-                    .map(|x| scalar_text_checked(x, key))
+                    .map(|x| scalar_text_checked(x, key).map(Cow::into_owned))
                     .collect::<Result<_>>()?,
                 Value::String(s) => list_from_text(s)?,
-                other => vec![scalar_text_checked(other, key)?],
+                other => vec![scalar_text_checked(other, key)?.into_owned()],
             };
             Value::Array(
                 items
@@ -221,9 +225,9 @@ fn normalize_field(f: &Field, v: &Value) -> Result<Value> {
         Kind::Bool => Value::Bool(boolean(v, key)?),
         Kind::PathId => Value::String(path_segment(key, v)?),
         Kind::Text | Kind::Message | Kind::FileName | Kind::File | Kind::Any | Kind::ClientWait => {
-            v.clone()
+            return Ok(None)
         }
-    })
+    }))
 }
 
 fn whole_number(v: &Value, key: &str) -> Result<i64> {
@@ -280,7 +284,7 @@ pub fn list_from_text(text: &str) -> Result<Vec<String>> {
         })?;
         return arr
             .iter()
-            .map(|x| scalar_text_checked(x, "chatIds"))
+            .map(|x| scalar_text_checked(x, "chatIds").map(Cow::into_owned))
             .collect();
     }
     Ok(t.split([',', ';'])
@@ -328,10 +332,10 @@ fn number_text(n: &serde_json::Number) -> Option<String> {
     (f.fract() == 0.0 && f.abs() < 1e16).then(|| format!("{f:.0}"))
 }
 
-fn scalar_text_checked(v: &Value, key: &str) -> Result<String> {
+fn scalar_text_checked<'a>(v: &'a Value, key: &str) -> Result<Cow<'a, str>> {
     match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => number_text(n).ok_or_else(|| {
+        Value::String(s) => Ok(Cow::Borrowed(s)),
+        Value::Number(n) => number_text(n).map(Cow::Owned).ok_or_else(|| {
             Error::invalid_argument(
                 key,
                 &format!("expected a whole number or a string, got {n}"),

@@ -10,8 +10,8 @@ use super::registry::{Answer, Auth, HttpMethod, Kind, Messengers, Op, Scope};
 pub(crate) enum Body {
     /// No body.
     Empty,
-    /// A serialized JSON body.
-    Json(Vec<u8>),
+    /// A serialized JSON body (shared, not copied, by each send and retry).
+    Json(bytes::Bytes),
     /// A file's bytes as `application/octet-stream` (shared, not copied, by retries).
     Raw(bytes::Bytes),
     /// `multipart/form-data`: text fields plus one `file` part.
@@ -28,7 +28,7 @@ pub(crate) struct Request {
     /// know (the escape hatch), sent instance-scoped with the instance token.
     pub op: Option<Op>,
     /// The wire name (for the URL and for error texts).
-    pub name: String,
+    pub name: std::borrow::Cow<'static, str>,
     /// The HTTP verb.
     pub http: HttpMethod,
     /// Where the URL lives.
@@ -62,7 +62,8 @@ impl Request {
         let spec = op.spec();
         Request {
             op: Some(op),
-            name: spec.name.to_string(),
+            // The registry's own name: no copy per call.
+            name: spec.name.into(),
             http: spec.http,
             scope: spec.scope,
             auth: spec.auth,
@@ -80,7 +81,7 @@ impl Request {
     pub fn custom(name: &str, http: HttpMethod) -> Request {
         Request {
             op: None,
-            name: name.to_string(),
+            name: name.to_string().into(),
             http,
             scope: Scope::Instance,
             auth: Auth::Instance,
@@ -110,7 +111,8 @@ impl Request {
     /// Sets a JSON body from any serializable value.
     pub fn json(mut self, body: &impl serde::Serialize) -> Request {
         // Serializing plain structs and maps into a Vec cannot fail.
-        self.body = Body::Json(serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec()));
+        let json = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+        self.body = Body::Json(json.into());
         self
     }
 }

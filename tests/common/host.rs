@@ -42,35 +42,54 @@ pub fn emulator() -> &'static PathBuf {
 pub fn emulator_of(m32: bool) -> &'static PathBuf {
     static EMU: [OnceLock<PathBuf>; 2] = [OnceLock::new(), OnceLock::new()];
     EMU[usize::from(m32)].get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        let exe = dir.join(if m32 {
+        let name = if m32 {
             "sdkwa-1c-host-emulator-m32"
         } else {
             "sdkwa-1c-host-emulator"
-        });
-        let status = Command::new(std::env::var("CXX").unwrap_or_else(|_| "g++".into()))
-            .args(if m32 { &["-m32"][..] } else { &[] })
-            .args(["-std=c++17", "-g", "-O1", "-Wall", "-Werror", "-o"])
-            .arg(&exe)
-            .arg(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/host/emulator.cpp"
-            ))
-            .arg(format!("-I{}", headers_dir().display()))
-            .args(["-ldl", "-pthread"])
-            .status()
-            .expect("g++ is installed");
-        assert!(
-            status.success(),
-            "the host emulator compiles against 1C's headers{}",
+        };
+        compile(
+            name,
             if m32 {
-                " with -m32 (needs g++-multilib: scripts/test-all.sh installs it)"
+                &["-m32", "-g", "-O1"]
             } else {
-                ""
-            }
-        );
-        exe
+                &["-g", "-O1"]
+            },
+        )
     })
+}
+
+/// The 64-bit emulator optimised as 1C's own host is (`-O2`, no debug
+/// information), for the benchmarks; compiled on first use.
+pub fn emulator_optimised() -> &'static PathBuf {
+    static EMU: OnceLock<PathBuf> = OnceLock::new();
+    EMU.get_or_init(|| compile("sdkwa-1c-host-emulator-o2", &["-O2"]))
+}
+
+/// Compiles the emulator into the target's temporary directory as `name`.
+fn compile(name: &str, flags: &[&str]) -> PathBuf {
+    let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let status = Command::new(std::env::var("CXX").unwrap_or_else(|_| "g++".into()))
+        .args(flags)
+        .args(["-std=c++17", "-Wall", "-Werror", "-o"])
+        .arg(&exe)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/host/emulator.cpp"
+        ))
+        .arg(format!("-I{}", headers_dir().display()))
+        .args(["-ldl", "-pthread"])
+        .status()
+        .expect("g++ is installed");
+    assert!(
+        status.success(),
+        "the host emulator compiles against 1C's headers{}",
+        if flags.contains(&"-m32") {
+            " with -m32 (needs g++-multilib: scripts/test-all.sh installs it)"
+        } else {
+            ""
+        }
+    );
+    exe
 }
 
 /// One output line of the emulator, split at TABs.

@@ -29,9 +29,15 @@
 //                          (a consumer killed at any point leaves a faithful record);
 //                          noack: only the E lines; handle_ms: time each event's handling takes
 //   sizeof                 R sizeof <tVariant> <offset of vt> <struct tm> <long> <WCHAR_T> <pointer>
+//   repeat <n> <method> <vals…>
+//                          n calls as 1C makes them (FindMethod, GetNParams, the
+//                          parameters built, CallAsFunc, the result copied and freed),
+//                          nothing printed in between: R repeat <wall µs> <CPU µs> per
+//                          call, CPU being this whole process's (every thread)
 //   sleep <ms> / clock (R clock <ms>) / stats / quit
 //   unload                 R ok <dlclose result>: Done + DestroyObject on every object, then dlclose
 #include <dlfcn.h>
+#include <time.h>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -325,6 +331,69 @@ static void do_call(const std::vector<std::string> &f, bool with_defaults, long 
     }
 }
 
+// This process's CPU time (user + system, every thread), µs.
+static double process_cpu_us() {
+    timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+// n calls of one method, timed, for the per-call benchmark. Each does what 1C
+// does for `Компонента.Метод(...)`: find the method by its UTF-16 name, ask
+// its parameter count and whether it returns a value, build the parameters
+// from the caller's strings (a copy each: 1C hands the add-in its own
+// buffers), call, then copy the result into a string of its own and free it
+// with the memory manager. The names and values are converted to UTF-16 once,
+// outside the loop: 1C keeps its strings in UTF-16.
+static void repeat(const std::vector<std::string> &f) {
+    IComponentBase *o = obj();
+    long n = atol(f[1].c_str());
+    std::u16string name = to_u16(f[2]);
+    std::vector<tVariant> given(f.size() - 3);
+    for (size_t i = 0; i < given.size(); i++) parse_value(f[i + 3], &given[i]);
+    long failed = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    double c0 = process_cpu_us();
+    for (long k = 0; k < n; k++) {
+        long num = o->FindMethod(name.c_str());
+        long count = o->GetNParams(num);
+        std::vector<tVariant> params(count > 0 ? count : 1);
+        for (long i = 0; i < count; i++) {
+            tVarInit(&params[i]);
+            if (i < (long)given.size()) {
+                params[i] = given[i];
+                if (TV_VT(&given[i]) == VTYPE_PWSTR) {
+                    size_t bytes = (given[i].wstrLen + 1) * sizeof(WCHAR_T);
+                    params[i].pwstrVal = (WCHAR_T *)malloc(bytes);
+                    memcpy(params[i].pwstrVal, given[i].pwstrVal, bytes);
+                }
+            } else if (!o->GetParamDefValue(num, i, &params[i])) {
+                tVarInit(&params[i]);
+            }
+        }
+        tVariant ret;
+        tVarInit(&ret);
+        bool ok = o->HasRetVal(num) ? o->CallAsFunc(num, &ret, count > 0 ? params.data() : nullptr, count)
+                                    : o->CallAsProc(num, count > 0 ? params.data() : nullptr, count);
+        if (!ok) failed++;
+        for (long i = 0; i < count; i++) {
+            if (i < (long)given.size()) free_param(&params[i]);
+            else if (TV_VT(&params[i]) == VTYPE_PWSTR) mem.FreeMemory((void **)&params[i].pwstrVal);
+        }
+        if (TV_VT(&ret) == VTYPE_PWSTR) {
+            std::u16string kept(ret.pwstrVal, ret.wstrLen);
+            mem.FreeMemory((void **)&ret.pwstrVal);
+        } else if (TV_VT(&ret) == VTYPE_BLOB) {
+            mem.FreeMemory((void **)&ret.pstrVal);
+        }
+    }
+    double cpu = process_cpu_us() - c0;
+    double wall = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    for (auto &v : given) free_param(&v);
+    if (failed) std::cout << "R\tfail\t" << failed << "\t" << take_error() << "\n";
+    else std::cout << "R\trepeat\t" << wall / n << "\t" << cpu / n << "\n";
+}
+
 static void meta() {
     IComponentBase *o = obj();
     long np = o->GetNProps(), nm = o->GetNMethods();
@@ -415,6 +484,8 @@ int main() {
         } else if (cmd == "rawnum") {
             std::vector<std::string> g(f);
             do_call(g, false, atol(f[1].c_str()));
+        } else if (cmd == "repeat") {
+            repeat(f);
         } else if (cmd == "meta") {
             meta();
         } else if (cmd == "fixdepth") {
