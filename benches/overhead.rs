@@ -36,7 +36,7 @@ use sdkwa1c_host::{Host1C, Value1C};
 use sdkwa_sandbox::{DEFAULT_ID, DEFAULT_TOKEN};
 use support::chart::{self, Bar};
 use support::clients::{BareReqwest, Piped, Raw, CHAT, TEXT};
-use support::cpu::process_cpu;
+use support::cpu::time_batch;
 use support::sandbox::{env_or, own_cpus, SandboxProcess};
 
 /// Index of the raw floor and of bare reqwest in the rows.
@@ -83,19 +83,9 @@ fn range(v: &[f64]) -> (f64, f64) {
     (min, max)
 }
 
-/// (wall-clock µs, client CPU µs) per call of `batch` calls of `f`.
-fn time_batch(f: &mut dyn FnMut(), batch: usize) -> (f64, f64) {
-    let (t, c) = (Instant::now(), process_cpu());
-    for _ in 0..batch {
-        f();
-    }
-    let per = |d: Duration| d.as_secs_f64() * 1e6 / batch as f64;
-    (per(t.elapsed()), per(process_cpu() - c))
-}
-
 fn main() {
     if std::env::var("OVERHEAD_CHILD").is_ok_and(|v| v == "bare") {
-        support::clients::serve_bare(process_cpu);
+        support::clients::serve_bare();
         return;
     }
     let rounds = env_or("OVERHEAD_ROUNDS", 7) as usize;

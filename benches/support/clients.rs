@@ -250,8 +250,8 @@ impl Drop for Piped {
 }
 
 /// The child side of [`Piped::bare`]: bare reqwest answering the pipe
-/// protocol on stdin/stdout, `process_cpu` being its own.
-pub fn serve_bare(process_cpu: fn() -> std::time::Duration) {
+/// protocol on stdin/stdout, timed as the rows in the benchmark's process are.
+pub fn serve_bare() {
     let var = |k: &str| std::env::var(k).unwrap();
     let bare = BareReqwest::new(
         &var("OVERHEAD_CHILD_URL"),
@@ -266,12 +266,8 @@ pub fn serve_bare(process_cpu: fn() -> std::time::Duration) {
     out.flush().unwrap();
     for line in std::io::stdin().lock().lines() {
         let n: usize = line.unwrap().trim().parse().unwrap();
-        let (t, c) = (std::time::Instant::now(), process_cpu());
-        for _ in 0..n {
-            bare.send();
-        }
-        let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n as f64;
-        writeln!(out, "{} {}", per(t.elapsed()), per(process_cpu() - c)).unwrap();
+        let (wall, cpu) = super::cpu::time_batch(&mut || bare.send(), n);
+        writeln!(out, "{wall} {cpu}").unwrap();
         out.flush().unwrap();
     }
 }

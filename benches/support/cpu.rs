@@ -2,7 +2,7 @@
 //! process, not its children): what a call costs the machine, apart from
 //! the time spent waiting for the server.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// User + system time of this process so far.
 #[cfg(unix)]
@@ -21,4 +21,14 @@ pub fn process_cpu() -> Duration {
 #[cfg(not(unix))]
 pub fn process_cpu() -> Duration {
     Duration::ZERO
+}
+
+/// (wall-clock µs, client CPU µs) per call of `batch` calls of `f`.
+pub fn time_batch(f: &mut dyn FnMut(), batch: usize) -> (f64, f64) {
+    let (t, c) = (Instant::now(), process_cpu());
+    for _ in 0..batch {
+        f();
+    }
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / batch as f64;
+    (per(t.elapsed()), per(process_cpu() - c))
 }

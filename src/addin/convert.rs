@@ -95,10 +95,16 @@ fn whole(f: f64, ctx: &Ctx<'_>) -> Result<i64, Error> {
 /// Converts `arg` for a JSON request field, moving a text into the JSON
 /// value instead of copying it (the parameters of every call go this way).
 pub fn into_json(kind: Kind, arg: Arg, ctx: &Ctx<'_>) -> Result<Value, Error> {
-    match (kind, arg) {
-        (Kind::Chat | Kind::Text | Kind::Coord | Kind::List, Arg::Str(s)) => Ok(Value::String(s)),
-        (kind, arg) => to_json(kind, &arg, ctx),
+    match arg {
+        Arg::Str(s) if text_as_is(kind) => Ok(Value::String(s)),
+        arg => to_json(kind, &arg, ctx),
     }
+}
+
+/// Kinds whose text goes to the service as it is (checked there, if at all):
+/// one list for [`to_json`] and [`into_json`].
+fn text_as_is(kind: Kind) -> bool {
+    matches!(kind, Kind::Chat | Kind::Text | Kind::Coord | Kind::List)
 }
 
 /// Converts `arg` for a JSON request field.
@@ -106,9 +112,7 @@ pub fn to_json(kind: Kind, arg: &Arg, ctx: &Ctx<'_>) -> Result<Value, Error> {
     Ok(match (kind, arg) {
         (Kind::Chat, Arg::Int(i)) if *i >= 0 => Value::String(i.to_string()),
         (Kind::Chat, Arg::Num(f)) if *f >= 0.0 => Value::String(whole(*f, ctx)?.to_string()),
-        (Kind::Chat | Kind::Text | Kind::Coord | Kind::List, Arg::Str(s)) => {
-            Value::String(s.clone())
-        }
+        (kind, Arg::Str(s)) if text_as_is(kind) => Value::String(s.clone()),
         (Kind::Text, Arg::Int(i)) => Value::String(i.to_string()),
         (Kind::Text, Arg::Num(f)) => Value::String(if f.fract() == 0.0 && f.abs() < 9.0e15 {
             format!("{f:.0}")

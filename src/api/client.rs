@@ -249,8 +249,7 @@ impl Client {
     /// may hold a long poll) bounds the whole attempt series.
     async fn execute_async(&self, req: &Request) -> Result<Vec<u8>> {
         self.check_credentials(req)?;
-        let budget = self.config.timeout + req.server_wait();
-        let deadline = tokio::time::Instant::now() + budget;
+        let deadline = tokio::time::Instant::now() + self.budget(req);
         let mut attempt: u32 = 0;
         loop {
             let result = match tokio::time::timeout_at(deadline, self.send_once(req)).await {
@@ -345,14 +344,19 @@ impl Client {
         ))
     }
 
+    /// How long one call of `req` may take: the configured timeout plus the
+    /// wait the service itself holds a long poll.
+    fn budget(&self, req: &Request) -> Duration {
+        self.config.timeout + req.server_wait()
+    }
+
     /// [`Client::send_once`] bounded by the client's timeout (plus the
     /// server-side wait of a long poll), for the batch engine's attempts.
     /// The bound is a timer around the attempt, not reqwest's per-request
     /// timeout: one timer per call instead of two ([`Client::execute_async`]
     /// has its own around all attempts), and the same `Timeout` error either way.
     async fn send_once_within(&self, req: &Request) -> Result<HttpAnswer> {
-        let budget = self.config.timeout + req.server_wait();
-        match tokio::time::timeout(budget, self.send_once(req)).await {
+        match tokio::time::timeout(self.budget(req), self.send_once(req)).await {
             Ok(r) => r,
             Err(_) => Err(timed_out(&req.name)),
         }
